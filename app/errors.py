@@ -1,0 +1,52 @@
+"""The one error family of the service.
+
+Pure: the core raises these, `app.problems` renders them as RFC 9457 problem details.
+Each class carries its own status, so a client can tell a typo (422) from a missing
+record (404) without reading prose.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class AppError(Exception):
+    status: int = 400
+    type: str = "about:blank"
+    title: str = "Bad request"
+
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors or []
+
+
+class NotFound(AppError):
+    status = 404
+    type = "/problems/not-found"
+    title = "Not found"
+
+
+class Unprocessable(AppError):
+    status = 422
+    type = "/problems/validation"
+    title = "The request is not valid"
+
+    @classmethod
+    def for_field(cls, field: str, message: str) -> "Unprocessable":
+        return cls(message, [FieldError(field, message)])
+
+
+class UnresolvableLocation(Unprocessable):
+    type = "/problems/unresolvable-location"
+    title = "The location could not be resolved"
+
+
+class Gone(AppError):
+    status = 410
+    type = "/problems/gone"
+    title = "No longer available"

@@ -1,0 +1,1 @@
+"""Where a person is: coordinates, places, countries and IP addresses, resolved offline."""

@@ -1,0 +1,106 @@
+"""problem+json (RFC 9457) for every error the service answers."""
+
+from collections.abc import Sequence
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.errors import AppError, FieldError
+
+MEDIA_TYPE = "application/problem+json"
+log = structlog.get_logger(__name__)
+
+
+class ProblemFieldError(BaseModel):
+    field: str = Field(examples=["sender.name"])
+    message: str = Field(examples=["Field required"])
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem detail."""
+
+    type: str = Field(examples=["/problems/validation"])
+    title: str = Field(examples=["The request is not valid"])
+    status: int = Field(examples=[422])
+    detail: str = Field(examples=["1 field is not valid"])
+    errors: list[ProblemFieldError] = Field(default_factory=list)
+
+
+def problem_response(
+    status: int, title: str, detail: str, type_: str = "about:blank",
+    errors: Sequence[FieldError] = (), headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        type=type_, title=title, status=status, detail=detail,
+        errors=[ProblemFieldError(field=e.field, message=e.message) for e in errors],
+    )
+    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE,
+                        headers=headers)
+
+
+def _field_path(loc: Sequence[int | str]) -> str:
+    # ("body", "sender", "name") -> "sender.name"; ("query", "lat") -> "lat"
+    parts = [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path", "header") else [str(p) for p in loc]
+    return ".".join(parts) or "body"
+
+
+def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for err in exc.errors():
+        message = str(err.get("msg", "Invalid value"))
+        # pydantic prefixes messages from our own validators with "Value error, ".
+        message = message.removeprefix("Value error, ")
+        errors.append(FieldError(_field_path(err.get("loc", ())), message))
+    return errors
+
+
+async def _on_app_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(exc.status, exc.title, exc.detail, exc.type, exc.errors)
+
+
+async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _validation_errors(exc)
+    noun = "field is" if len(errors) == 1 else "fields are"
+    return problem_response(422, "The request is not valid", f"{len(errors)} {noun} not valid",
+                            "/problems/validation", errors)
+
+
+async def _on_http(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    titles = {404: "Not found", 405: "Method not allowed", 413: "Content too large"}
+    title = titles.get(exc.status_code, "Error")
+    detail = exc.detail if isinstance(exc.detail, str) else title
+    return problem_response(exc.status_code, title, detail, headers=exc.headers)
+
+
+async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
+    # Never echo the exception: it may carry a person's data.
+    log.error("unhandled_error", error_type=type(exc).__name__)
+    return problem_response(500, "Internal server error", "Something went wrong on our side.")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _on_app_error)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries for the problems an operation declares."""
+    described = {
+        404: "No such record", 410: "Closed", 413: "Body too large",
+        422: "The request is not valid", 429: "Too many requests",
+    }
+    return {
+        s: {"model": Problem, "description": described.get(s, "Problem"),
+            "content": {MEDIA_TYPE: {}}}
+        for s in statuses
+    }
