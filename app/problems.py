@@ -1,6 +1,6 @@
 """problem+json (RFC 9457) for every error the service answers."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import structlog
@@ -32,21 +32,32 @@ class Problem(BaseModel):
 
 
 def problem_response(
-    status: int, title: str, detail: str, type_: str = "about:blank",
-    errors: Sequence[FieldError] = (), headers: dict[str, str] | None = None,
+    status: int,
+    title: str,
+    detail: str,
+    type_: str = "about:blank",
+    errors: Sequence[FieldError] = (),
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body = Problem(
-        type=type_, title=title, status=status, detail=detail,
+        type=type_,
+        title=title,
+        status=status,
+        detail=detail,
         errors=[ProblemFieldError(field=e.field, message=e.message) for e in errors],
     )
-    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA_TYPE,
-                        headers=headers)
+    return JSONResponse(
+        body.model_dump(),
+        status_code=status,
+        media_type=MEDIA_TYPE,
+        headers=dict(headers) if headers else None,
+    )
 
 
 def _field_path(loc: Sequence[int | str]) -> str:
     # ("body", "sender", "name") -> "sender.name"; ("query", "lat") -> "lat"
-    parts = [str(p) for p in loc[1:]] if loc and loc[0] in ("body", "query", "path", "header") else [str(p) for p in loc]
-    return ".".join(parts) or "body"
+    located = bool(loc) and loc[0] in ("body", "query", "path", "header")
+    return ".".join(str(p) for p in (loc[1:] if located else loc)) or "body"
 
 
 def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
@@ -68,8 +79,13 @@ async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = _validation_errors(exc)
     noun = "field is" if len(errors) == 1 else "fields are"
-    return problem_response(422, "The request is not valid", f"{len(errors)} {noun} not valid",
-                            "/problems/validation", errors)
+    return problem_response(
+        422,
+        "The request is not valid",
+        f"{len(errors)} {noun} not valid",
+        "/problems/validation",
+        errors,
+    )
 
 
 async def _on_http(_: Request, exc: Exception) -> JSONResponse:
@@ -96,11 +112,17 @@ def install(app: FastAPI) -> None:
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries for the problems an operation declares."""
     described = {
-        404: "No such record", 410: "Closed", 413: "Body too large",
-        422: "The request is not valid", 429: "Too many requests",
+        404: "No such record",
+        410: "Closed",
+        413: "Body too large",
+        422: "The request is not valid",
+        429: "Too many requests",
     }
     return {
-        s: {"model": Problem, "description": described.get(s, "Problem"),
-            "content": {MEDIA_TYPE: {}}}
+        s: {
+            "model": Problem,
+            "description": described.get(s, "Problem"),
+            "content": {MEDIA_TYPE: {}},
+        }
         for s in statuses
     }

@@ -1,7 +1,7 @@
 """An embassy record, as shipped in data/embassies.json and served by the API."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +11,8 @@ Kind = Literal[
 ]
 Status = Literal["open", "suspended", "closed"]
 CoordPrecision = Literal["building", "street", "city"]
+# A source's date as precise as the source gives it: a year, a month or a day.
+SourceDate = Annotated[str, Field(pattern=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")]
 
 # Kinds that stand for the country as a whole: an interests section stands in for an
 # embassy where relations are broken (Georgia).
@@ -62,6 +64,14 @@ class Embassy(BaseModel):
     status_date: date | None = Field(None, description="When the status last changed.")
     status_note: str | None = None
     sources: Sources
+    source_dates: dict[str, SourceDate] = Field(
+        default_factory=dict,
+        description="The date of a source where known (YYYY, YYYY-MM or YYYY-MM-DD), keyed by "
+        "the source as it appears in `sources`.",
+    )
+    verified_at: date | None = Field(
+        None, description="When a person last checked the record against its sources."
+    )
     updated_at: date = Field(examples=["2026-11-25"], description="When the record was built.")
 
     @property

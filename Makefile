@@ -1,0 +1,40 @@
+# One entry point. Each target sets itself up on a fresh machine (Python 3.11+ is all it needs).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint check bench embassies clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+run: $(STAMP)  ## start the service on the embedded default
+	$(PY) -m app serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(PY) -m ruff check app tests bench scripts
+	$(PY) -m mypy app
+
+test: lint  ## the whole test suite (what CI runs)
+	$(PY) -m pytest
+
+embassies: $(STAMP)  ## regenerate data/embassies.json from the researched facts, then check it
+	$(PY) -m app embassies build
+	$(PY) -m app embassies check
+
+check: test
+	$(PY) -m app embassies check
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,75 @@
+"""Command line: `python -m app serve | embassies check | embassies build`."""
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.main import create_app
+
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _embassies_check(args: argparse.Namespace) -> int:
+    from app.directory.check import check
+    from app.settings import Settings
+
+    settings = Settings()
+    overrides = args.overrides or settings.directory_overrides
+    report = check(args.file or settings.directory_path, overrides)
+    print(report.format(full=args.report))
+    return 1 if report.errors else 0
+
+
+def _embassies_build(args: argparse.Namespace) -> int:
+    from app.directory.build import main as build_main
+
+    return build_main([str(args.missions)] if args.missions else [])
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="python -m app",
+        description="Embassy letters: find the right Russian embassy and write to it.",
+    )
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="start the API (settings from LETTERS_* variables)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    serve.set_defaults(run=_serve)
+
+    embassies = commands.add_parser("embassies", help="the embassy directory")
+    sub = embassies.add_subparsers(dest="action", required=True, metavar="ACTION")
+    check = sub.add_parser("check", help="validate the directory and print its gaps")
+    check.add_argument("--file", type=Path, help="directory file (default: the shipped one)")
+    check.add_argument(
+        "--overrides",
+        type=Path,
+        help="an overrides file to validate with it (default LETTERS_DIRECTORY_OVERRIDES)",
+    )
+    check.add_argument(
+        "--report",
+        action="store_true",
+        help="print the coverage table: every country, what is known and missing",
+    )
+    check.set_defaults(run=_embassies_check)
+    build = sub.add_parser("build", help="regenerate data/embassies.json from the researched facts")
+    build.add_argument("--missions", type=Path, help="folder of researched mission records")
+    build.set_defaults(run=_embassies_build)
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

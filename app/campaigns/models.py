@@ -1,0 +1,148 @@
+"""What a campaign is once loaded, and the letter it produces.
+
+Immutable value objects: the registry builds them once at start-up and every request
+reads them concurrently, so nothing here may change after construction.
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from jinja2 import Template
+
+from app.errors import Gone, Unprocessable
+
+CampaignStatus = Literal["active", "closed"]
+Signature = Literal["full", "initials"]
+
+# The API names fields by their place in the request body; campaign.toml names them
+# by what they mean. One table keeps error messages pointing where the client can fix.
+FIELD_PATHS: Mapping[str, str] = {
+    "name": "sender.name",
+    "city": "sender.city",
+    "country": "sender.country",
+    "personal_note": "personal_note",
+    "gender": "sender.gender",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One personalisation field a campaign accepts, with its limits."""
+
+    required: bool = False
+    max_length: int | None = None
+    options: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """One compiled campaign string; `where` names its file and key for error messages."""
+
+    where: str
+    template: Template
+
+    def render(self, context: Mapping[str, Any]) -> str:
+        return self.template.render(context)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageText:
+    """A campaign's letter in one language, every string compiled once."""
+
+    language: str
+    title: str
+    summary: str
+    subjects: tuple[Wording, ...]
+    greetings: tuple[Wording, ...]
+    paragraphs: tuple[tuple[Wording, ...], ...]
+    closings: tuple[Wording, ...]
+    note_intros: tuple[Wording, ...]
+
+    @property
+    def axes(self) -> tuple[tuple[Wording, ...], ...]:
+        """The lists a variant picks from, in mixed-radix order (least significant first)."""
+        return (self.subjects, self.greetings, *self.paragraphs, self.closings, self.note_intros)
+
+    @property
+    def radices(self) -> tuple[int, ...]:
+        return tuple(len(axis) for axis in self.axes)
+
+    @property
+    def variant_count(self) -> int:
+        return math.prod(self.radices)
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    id: str
+    status: CampaignStatus
+    starts_at: datetime
+    ends_at: datetime | None
+    default_language: str
+    editable: bool
+    fields: Mapping[str, FieldSpec]
+    texts: Mapping[str, LanguageText]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(sorted(self.texts))
+
+    def text(self, language: str) -> LanguageText:
+        return self.texts[language]
+
+    def title(self, language: str) -> str:
+        return self.texts[language].title
+
+    def summary(self, language: str) -> str:
+        return self.texts[language].summary
+
+    def field(self, name: str) -> FieldSpec | None:
+        return self.fields.get(name)
+
+    def is_open(self, now: datetime) -> bool:
+        """Open from `starts_at` until `ends_at` (exclusive) unless closed by hand."""
+        moment = _aware(now)
+        if self.status == "closed" or moment < self.starts_at:
+            return False
+        return self.ends_at is None or moment < self.ends_at
+
+    def status_at(self, now: datetime) -> CampaignStatus:
+        """The status a client should see: an expired campaign reads as closed."""
+        return "active" if self.is_open(now) else "closed"
+
+    def require_open(self, now: datetime) -> None:
+        if not self.is_open(now):
+            raise Gone(f"The campaign {self.id!r} is not open for letters.")
+
+    def require_language(self, language: str) -> LanguageText:
+        if language not in self.texts:
+            supported = ", ".join(self.languages)
+            raise Unprocessable.for_field(
+                "language", f"{language!r} is not available; supported: {supported}"
+            )
+        return self.texts[language]
+
+
+@dataclass(frozen=True, slots=True)
+class SenderInput:
+    """The person, as typed. `country` is the country's name already in the letter's language."""
+
+    name: str
+    city: str | None = None
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    subject: str
+    body: str
+    language: str
+    variant: int
+
+
+def _aware(moment: datetime) -> datetime:
+    # A naive datetime from a caller means UTC: comparing naive with aware would raise.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -1,0 +1,217 @@
+"""One campaign + one person's inputs -> one letter. Pure: no clock, no I/O.
+
+The campaign's strings are the only templates. The person's city and country enter them
+as context values (Jinja never re-reads a value as source); the name and note are never
+given to Jinja at all: the renderer appends them. So `{{ 7*7 }}` typed by a person is
+printed as those characters.
+
+Layout of the body:
+
+    greeting
+
+    paragraph 1
+
+    paragraph 2 ...
+
+    note intro          (only with a note: the intro line, the note right under it,
+    the person's note    its own paragraphs kept)
+
+    closing
+    signature           (full: name, then city; initials: initials, then city)
+
+`bilingual` appends "* * *" and the whole letter again in Russian (the same wording choice
+on each list, see `matching_variant`), and the subject reads "<subject> / <Russian
+subject>" so the embassy can file it either way.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from app.campaigns.models import (
+    FIELD_PATHS,
+    Campaign,
+    FieldSpec,
+    LanguageText,
+    Letter,
+    SenderInput,
+    Signature,
+)
+from app.campaigns.signature import signature_block
+from app.campaigns.templating import context, render_wording
+from app.campaigns.text import clean_line, clean_text
+from app.campaigns.variant import digits, number, stable_variant
+from app.errors import FieldError, Unprocessable
+
+T = TypeVar("T")
+
+RUSSIAN = "ru"
+SEPARATOR = "* * *"
+# Limits for fields a campaign does not list; the name is always required.
+DEFAULT_SPECS: Mapping[str, FieldSpec] = {
+    "name": FieldSpec(required=True, max_length=100),
+    "city": FieldSpec(max_length=100),
+    "country": FieldSpec(max_length=100),
+    "personal_note": FieldSpec(max_length=1000),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    """The person's values after cleaning and checking."""
+
+    name: str
+    city: str | None
+    country: str | None
+    note: str | None
+    gender: str | None
+
+
+def render(
+    campaign: Campaign,
+    language: str,
+    sender: SenderInput,
+    embassy_city: str,
+    embassy_country: str,
+    note: str | None = None,
+    variant: int | None = None,
+    signature: Signature = "full",
+    gender: str | None = None,
+    bilingual: bool = False,
+    *,
+    russian_country_names: tuple[str | None, str] | None = None,
+) -> Letter:
+    """The letter, and the variant used (pass it back to get the same wording again).
+
+    `sender.country` and `embassy_country` are country names already in `language`.
+    `russian_country_names` = (sender country, embassy country) in Russian, for the
+    Russian half of a bilingual letter; without it that half uses the names given above.
+    """
+    text = campaign.require_language(language)
+    inputs = _checked_inputs(campaign, language, sender, note, gender, signature, bilingual)
+    chosen = variant % text.variant_count if variant is not None else _derived(
+        campaign, language, inputs, text.variant_count
+    )
+    signed = signature_block(inputs.name, inputs.city, signature)
+    values = context(inputs.city, inputs.country, embassy_city, embassy_country, inputs.gender)
+    subject, body = _compose(text, chosen, values, inputs.note, signed)
+    if bilingual and language != RUSSIAN:
+        ru = campaign.texts[RUSSIAN]
+        country, host = russian_country_names or (inputs.country, embassy_country)
+        ru_values = context(inputs.city, country, embassy_city, host, inputs.gender)
+        ru_variant = matching_variant(chosen, text, ru)
+        ru_subject, ru_body = _compose(ru, ru_variant, ru_values, inputs.note, signed)
+        subject, body = f"{subject} / {ru_subject}", f"{body}\n\n{SEPARATOR}\n\n{ru_body}"
+    return Letter(subject=subject, body=body, language=language, variant=chosen)
+
+
+def matching_variant(variant: int, source: LanguageText, target: LanguageText) -> int:
+    """The variant of `target` with the same wording choice as `variant` of `source`.
+
+    Where both have the same lists, each list keeps its index (wrapped where the target
+    has fewer wordings), so the Russian half reads like the first even when one language
+    has more subjects. Otherwise (a different number of paragraphs) the lists do not line
+    up and `variant % count` is the best there is.
+    """
+    if len(source.radices) != len(target.radices):
+        return variant % target.variant_count
+    picked = digits(variant, source.radices)
+    return number([i % r for i, r in zip(picked, target.radices, strict=True)], target.radices)
+
+
+def _derived(campaign: Campaign, language: str, inputs: _Inputs, count: int) -> int:
+    # From the cleaned values, so stray spaces or a pasted BOM do not change the letter.
+    parts = (campaign.id, language, inputs.name, inputs.city or "", inputs.note or "")
+    return stable_variant(count, *parts)
+
+
+def _compose(
+    text: LanguageText, variant: int, values: Mapping[str, Any], note: str | None, signed: str
+) -> tuple[str, str]:
+    subject_at, greeting_at, *paragraph_at, closing_at, intro_at = digits(variant, text.radices)
+    parts = [render_wording(text.greetings[greeting_at], values)]
+    parts += [
+        render_wording(wordings[at], values)
+        for wordings, at in zip(text.paragraphs, paragraph_at, strict=True)
+    ]
+    if note:
+        parts.append(f"{render_wording(text.note_intros[intro_at], values)}\n{note}")
+    parts.append(f"{render_wording(text.closings[closing_at], values)}\n{signed}")
+    # A paragraph whose conditionals all failed must not leave a hole in the letter.
+    body = "\n\n".join(part for part in parts if part.strip())
+    return render_wording(text.subjects[subject_at], values), body
+
+
+def _checked_inputs(
+    campaign: Campaign,
+    language: str,
+    sender: SenderInput,
+    note: str | None,
+    gender: str | None,
+    signature: Signature,
+    bilingual: bool,
+) -> _Inputs:
+    """Every field checked, every problem reported at once (one error item per field)."""
+    errors: list[FieldError] = []
+    run = _collector(errors)
+    name = run(lambda: _line(campaign, "name", sender.name))
+    city = run(lambda: _line(campaign, "city", sender.city))
+    country = run(lambda: _line(campaign, "country", sender.country))
+    cleaned_note = run(lambda: _note(campaign, note))
+    chosen_gender = run(lambda: _gender(campaign, gender))
+    if signature not in ("full", "initials"):
+        errors.append(FieldError("signature", "must be 'full' or 'initials'"))
+    if bilingual and language != RUSSIAN and RUSSIAN not in campaign.texts:
+        errors.append(FieldError("bilingual", "this campaign has no Russian text"))
+    if errors:
+        raise Unprocessable(f"{len(errors)} field(s) are not valid", errors)
+    assert name is not None  # required: _line raised otherwise
+    return _Inputs(name, city, country, cleaned_note, chosen_gender)
+
+
+def _collector(errors: list[FieldError]) -> Callable[[Callable[[], T]], T | None]:
+    def run(check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except Unprocessable as error:
+            errors.extend(error.errors)
+            return None
+
+    return run
+
+
+def _spec(campaign: Campaign, key: str) -> FieldSpec:
+    spec = campaign.field(key) or DEFAULT_SPECS[key]
+    if spec.max_length is None:  # listed without a limit: keep the built-in one
+        spec = FieldSpec(spec.required, DEFAULT_SPECS[key].max_length, spec.options)
+    return spec
+
+
+def _line(campaign: Campaign, key: str, value: str | None) -> str | None:
+    spec, field = _spec(campaign, key), FIELD_PATHS[key]
+    cleaned = clean_line(field, value, spec.max_length) if value is not None else ""
+    if not cleaned and (spec.required or key == "name"):
+        raise Unprocessable.for_field(field, "is required")
+    return cleaned or None
+
+
+def _note(campaign: Campaign, note: str | None) -> str | None:
+    spec, field = _spec(campaign, "personal_note"), FIELD_PATHS["personal_note"]
+    cleaned = clean_text(field, note, spec.max_length) if note is not None else ""
+    if not cleaned and spec.required:
+        raise Unprocessable.for_field(field, "is required")
+    return cleaned or None
+
+
+def _gender(campaign: Campaign, gender: str | None) -> str | None:
+    spec, field = campaign.field("gender"), FIELD_PATHS["gender"]
+    options = (spec.options or ()) if spec else ()
+    value = gender.strip() if gender is not None else ""
+    if not value:
+        if spec is not None and spec.required:
+            raise Unprocessable.for_field(field, f"is required; one of {', '.join(options)}")
+        return None
+    if value not in options:
+        allowed = f"one of {', '.join(options)}" if options else "not asked by this campaign"
+        raise Unprocessable.for_field(field, f"{value[:40]!r} is not accepted; {allowed}")
+    return value

@@ -1,0 +1,133 @@
+"""The Jinja sandbox the campaign strings run in, and the checks each string passes at load.
+
+Only campaign authors write templates; what a person types is passed in as context values
+and never compiled. The sandbox still guards against a careless or hostile campaign file:
+no attribute tricks (`''.__class__`), no mutation, and an unknown variable is an error
+rather than a silently empty gap in a letter sent to an embassy.
+"""
+
+import itertools
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, meta
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from app.campaigns.models import Wording
+
+ALLOWED_VARIABLES = frozenset({"sender", "embassy", "gender"})
+_SPACE_RUNS = re.compile(r"[ \t]{2,}")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+_LEFTOVER = ("{{", "}}", "{%", "%}", "{#")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """`sender` and `embassy` in a template: attributes only, so a typo such as
+    `sender.town` is a strict-undefined error (a dict would also expose `.items` & co.)."""
+
+    city: str | None
+    country: str | None
+
+
+class TemplateCheckError(ValueError):
+    """A campaign string that does not compile or does not render; names file and key."""
+
+
+class TemplateRenderError(RuntimeError):
+    """A checked campaign string failed on real values: the campaign's fault, not the person's."""
+
+
+def make_environment() -> ImmutableSandboxedEnvironment:
+    """Plain text (no HTML escaping); `None` prints as nothing instead of "None"."""
+    return ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        keep_trailing_newline=False,
+    )
+
+
+def compile_wording(env: ImmutableSandboxedEnvironment, where: str, source: str) -> Wording:
+    try:
+        unknown = meta.find_undeclared_variables(env.parse(source)) - ALLOWED_VARIABLES
+        template = env.from_string(source)
+    except TemplateError as error:
+        raise TemplateCheckError(f"{where}: does not compile: {error}") from error
+    if unknown:
+        names = ", ".join(sorted(unknown))
+        raise TemplateCheckError(
+            f"{where}: unknown variable(s) {names}; only {', '.join(sorted(ALLOWED_VARIABLES))}"
+        )
+    return Wording(where, template)
+
+
+def render_wording(wording: Wording, context: Mapping[str, Any]) -> str:
+    """Rendered and tidied: conditionals leave no double spaces or trailing blanks."""
+    try:
+        text = wording.render(context)
+    except Exception as error:  # sandbox, strict-undefined and filter errors alike
+        raise TemplateRenderError(f"{wording.where}: {error}") from error
+    lines = (_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n"))
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+
+
+def context(
+    sender_city: str | None,
+    sender_country: str | None,
+    embassy_city: str,
+    embassy_country: str,
+    gender: str | None,
+) -> dict[str, Any]:
+    """The variables README.md promises, and only those."""
+    return {
+        "sender": Place(sender_city, sender_country),
+        "embassy": Place(embassy_city, embassy_country),
+        "gender": gender,
+    }
+
+
+def sample_contexts(genders: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """Every shape a real context can take: with and without city and country, each gender."""
+    for city, country, gender in itertools.product(
+        (None, "Sampletown"), (None, "Sampleland"), (None, *genders)
+    ):
+        yield context(city, country, "Embassytown", "Hostland", gender)
+
+
+def check_wording(wording: Wording, genders: Sequence[str], one_line: bool) -> None:
+    """Render with every sample context; it must give non-empty text with no leftover markup."""
+    for sample in sample_contexts(genders):
+        try:
+            text = render_wording(wording, sample)
+        except TemplateRenderError as error:
+            raise TemplateCheckError(
+                f"{wording.where}: does not render with {_describe(sample)}: {error.__cause__}"
+            ) from error
+        problem = _problem(text, one_line)
+        if problem:
+            raise TemplateCheckError(f"{wording.where}: {problem} with {_describe(sample)}")
+
+
+def _problem(text: str, one_line: bool) -> str | None:
+    if not text:
+        return "renders empty"
+    if one_line and "\n" in text:
+        return "must render to a single line"
+    if any(mark in text for mark in _LEFTOVER):
+        return "leaves template markup in the text"
+    return None
+
+
+def _describe(sample: Mapping[str, Any]) -> str:
+    sender = sample["sender"]
+    return (
+        f"sender.city={sender.city!r}, sender.country={sender.country!r}, "
+        f"gender={sample['gender']!r}"
+    )
+
+
+def _finalize(value: object) -> object:
+    return "" if value is None else value

@@ -1,0 +1,245 @@
+"""Regenerate data/embassies.json from the researched facts.
+
+    python -m app.directory.build [MISSIONS] [--research DIR] [--out FILE] [--date DAY]
+    python -m app embassies build [--missions DIR]
+
+Inputs: the shared mission records (`../shared/data/missions`), the project's research files
+(`data/research/*.json`, merged over them field by field) and `data/relations.json`.
+Nothing is invented: what no source gives stays null, and a record that cannot be placed on
+the map (no coordinates, city unknown to the gazetteer) or has not opened yet is left out,
+with the reason printed.
+"""
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.directory import inputs, schema
+from app.directory.inputs import Accreditation, Draft, InputError
+from app.directory.merge import drop_emails, merge_research
+from app.directory.models import Embassy, Sources
+from app.directory.places import CityFinder, coords_source, find_city
+from app.directory.relations import Relations
+from app.directory.status import read_status
+from app.directory.summary import build_summary
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_MISSIONS = ROOT.parent / "shared" / "data" / "missions"
+DEFAULT_RESEARCH = ROOT / "data" / "research"
+DEFAULT_OUT = ROOT / "data" / "embassies.json"
+
+_ROLE_RANK = {role: n for n, role in enumerate(schema.EMAIL_ROLES)}
+# Keys a draft may carry besides the Embassy's own fields (consumed while building).
+_DRAFT_ONLY = frozenset({"also_accredited_to", "evidence", "rejected_emails", "_from"})
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    records: tuple[Embassy, ...]
+    left_out: tuple[tuple[str, str], ...]  # (id, why)
+    notices: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _Context:
+    finder: CityFinder
+    relations: Relations
+    today: date
+    accreditations: dict[str, list[Accreditation]] = field(default_factory=dict)
+    bounced: set[str] = field(default_factory=set)
+    source_dates: dict[str, str] = field(default_factory=dict)
+
+
+def build(
+    missions_dir: Path, research_dir: Path, finder: CityFinder, relations: Relations,
+    today: date,
+) -> BuildResult:
+    """Every record, sorted by id; what was left out and why; notices for a person to read."""
+    drafts = inputs.load_missions(missions_dir)
+    research = inputs.load_research(research_dir)
+    notices = list(research.notices)
+    for patch in research.patches:
+        notices.extend(_unknown_keys(patch))
+        drafts[patch["id"]] = merge_research(drafts.get(patch["id"]), patch)
+    ctx = _Context(finder, relations, today)
+    for acc in [*inputs.load_accreditations(missions_dir), *research.accreditations]:
+        ctx.accreditations.setdefault(acc.covered_by, []).append(acc)
+        if acc.covered_by not in drafts:
+            notices.append(f"accreditation of {acc.country} names unknown id {acc.covered_by}")
+    ctx.bounced = inputs.load_bounced(missions_dir)
+    ctx.source_dates = inputs.load_email_dates(missions_dir)
+    records: list[Embassy] = []
+    left_out: list[tuple[str, str]] = []
+    for record_id in sorted(drafts):
+        outcome = _finish(drafts[record_id], ctx)
+        if isinstance(outcome, str):
+            left_out.append((record_id, outcome))
+        else:
+            records.append(outcome)
+    return BuildResult(tuple(records), tuple(left_out), tuple(notices))
+
+
+def _finish(draft: Draft, ctx: _Context) -> Embassy | str:
+    """The served record, or why it is left out."""
+    status, status_date = _status(draft)
+    if status == "planned":
+        return "not open yet: " + _head(draft.get("status_note"))
+    if draft.get("city") is None or draft.get("country") is None:
+        return "no city or country given"
+    place = _coordinates(draft, ctx)
+    if place is None:
+        return (f"no coordinates: '{draft['city']}' ({draft['country']}) is not in the "
+                "gazetteer, so distance cannot rank it")
+    record = _assemble(draft, ctx, status, status_date, place)
+    try:
+        return Embassy.model_validate(record)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+        )
+        return f"invalid record: {problems}"
+
+
+def _status(draft: Draft) -> tuple[str, date | str | None]:
+    """A research file's explicit status wins over what the note says."""
+    explicit = draft.get("status")
+    if explicit is not None:
+        known = explicit in ("open", "suspended", "closed")
+        return (explicit if known else "planned"), draft.get("status_date")
+    reading = read_status(draft["id"], draft.get("status_note"))
+    return reading.status, reading.date
+
+
+def _coordinates(draft: Draft, ctx: _Context) -> dict[str, Any] | None:
+    """The record's own point, else its city's point from the gazetteer."""
+    if draft.get("lat") is not None and draft.get("lon") is not None:
+        # Coordinates without a stated precision claim no more than the city.
+        return {"lat": draft["lat"], "lon": draft["lon"],
+                "coord_precision": draft.get("coord_precision") or "city", "source": None}
+    city = find_city(ctx.finder, draft["id"], draft["city"], draft["country"],
+                     ctx.relations.part_of)
+    if city is None:
+        return None
+    return {"lat": round(city.lat, 6), "lon": round(city.lon, 6), "coord_precision": "city",
+            "source": coords_source(city)}
+
+
+def _assemble(
+    draft: Draft, ctx: _Context, status: str, status_date: Any, place: dict[str, Any]
+) -> dict[str, Any]:
+    emails = _emails(draft, ctx.bounced)  # first: it drops bounced addresses' sources too
+    sources = _sources(draft, ctx, place.get("source"))
+    used_sources = {s for v in sources.values() for s in _flatten(v)}
+    dates = {**ctx.source_dates, **(draft.get("source_dates") or {})}
+    return {
+        "id": draft["id"], "kind": draft.get("kind"), "name": draft.get("name"),
+        "country": draft["country"], "city": draft["city"], "address": draft.get("address"),
+        "lat": place["lat"], "lon": place["lon"], "coord_precision": place["coord_precision"],
+        "emails": emails,
+        "email_roles": {a: r for a, r in (draft.get("email_roles") or {}).items()
+                        if a in emails},
+        "phones": list(draft.get("phones") or []), "website": draft.get("website"),
+        "accredited_to": _accredited_to(draft, ctx),
+        "status": status, "status_date": status_date, "status_note": draft.get("status_note"),
+        "sources": sources,
+        "source_dates": {s: d for s, d in sorted(dates.items()) if s in used_sources},
+        "verified_at": draft.get("verified_at"), "updated_at": ctx.today,
+    }
+
+
+def _emails(draft: Draft, bounced: set[str]) -> list[str]:
+    """Bounced addresses out; the rest general first, then consular, press, other."""
+    drop_emails(draft, bounced)
+    roles = draft.get("email_roles") or {}
+    emails: list[str] = list(dict.fromkeys(draft.get("emails") or []))
+    return sorted(emails, key=lambda a: _ROLE_RANK.get(roles.get(a, ""), len(_ROLE_RANK)))
+
+
+def _accredited_to(draft: Draft, ctx: _Context) -> list[str]:
+    """Host first, then the record's own list, then accreditations.json (no repeats)."""
+    codes = [draft["country"], *(draft.get("also_accredited_to") or []),
+             *(draft.get("accredited_to") or [])]
+    codes += [acc.country for acc in ctx.accreditations.get(draft["id"], [])]
+    return list(dict.fromkeys(codes))
+
+
+def _sources(draft: Draft, ctx: _Context, coords_src: str | None) -> dict[str, Any]:
+    raw = draft.get("sources") or {}
+    sources: dict[str, Any] = {k: raw[k] for k in Sources.model_fields if k in raw}
+    emails = set(draft.get("emails") or [])
+    sources["emails"] = {a: s for a, s in (raw.get("emails") or {}).items() if a in emails}
+    if coords_src is not None:
+        sources["coords"] = [coords_src]
+    extra = [s for acc in ctx.accreditations.get(draft["id"], []) for s in acc.sources]
+    if extra:
+        sources["accreditation"] = list(dict.fromkeys([*sources.get("accreditation", []),
+                                                       *extra]))
+    return sources
+
+
+def _flatten(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in v]
+    return list(value)
+
+
+def _unknown_keys(patch: Draft) -> list[str]:
+    known = set(Embassy.model_fields) | _DRAFT_ONLY
+    unknown = sorted(set(patch) - known)
+    if not unknown:
+        return []
+    return [f"{patch['_from']} ({patch['id']}): ignored unknown field(s) {', '.join(unknown)}"]
+
+
+def _head(note: Any) -> str:
+    text = str(note or "no note")
+    return text.split(":")[0][:120]
+
+
+def write(records: Sequence[Embassy], path: Path) -> None:
+    """Stable output: sorted by id, one key order, UTF-8 as written, a final newline."""
+    rows = [r.model_dump(mode="json") for r in sorted(records, key=lambda r: r.id)]
+    path.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    missions = args.missions_dir or args.missions
+    from app.geo.gazetteer import Gazetteer  # loaded only when building: ~0.2 s
+
+    try:
+        relations = Relations.load(args.relations)
+        result = build(missions, args.research, Gazetteer.load(), relations, args.date)
+    except (InputError, ValueError) as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    write(result.records, args.out)
+    schema.write(args.schema)
+    print(build_summary(result.records, result.left_out, result.notices, args.out))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m app.directory.build", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("missions_dir", nargs="?", type=Path, default=None, metavar="MISSIONS",
+                   help=f"folder of researched mission records (default {DEFAULT_MISSIONS})")
+    p.add_argument("--missions", type=Path, default=DEFAULT_MISSIONS, help="the same, by name")
+    p.add_argument("--research", type=Path, default=DEFAULT_RESEARCH)
+    p.add_argument("--relations", type=Path, default=ROOT / "data" / "relations.json")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    p.add_argument("--schema", type=Path, default=schema.DEFAULT_PATH)
+    p.add_argument("--date", type=date.fromisoformat, default=date.today(),
+                   help="the build date written as updated_at (default: today)")
+    return p
+
+
+if __name__ == "__main__":
+    sys.exit(main())

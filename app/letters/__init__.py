@@ -1,0 +1,1 @@
+"""Letters: composing the appeal and the one-tap links that send it."""

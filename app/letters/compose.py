@@ -1,0 +1,127 @@
+"""compose(): lookup + render + links. Pure: no I/O, the clock passed in."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.campaigns.edit import apply_edit
+from app.campaigns.language import negotiate
+from app.campaigns.models import Campaign, Letter, SenderInput
+from app.campaigns.registry import CampaignRegistry
+from app.campaigns.render import render
+from app.directory.directory import Directory
+from app.directory.models import Embassy
+from app.directory.policy import choose
+from app.errors import Unprocessable
+from app.geo.locate import LocationQuery, locate
+from app.geo.resolve import Geo
+from app.letters.country_names import country_name
+from app.letters.link_plan import plan_links
+from app.letters.links import build_links
+from app.letters.other_ways import no_email_warning, other_ways
+from app.letters.schemas import (
+    ComposeRequest,
+    ComposeResponse,
+    Fallback,
+    Links,
+    Warning,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What compose reads besides the request: the loaded data, the headers, the clock."""
+
+    geo: Geo
+    directory: Directory
+    campaigns: CampaignRegistry
+    accept_language: str | None
+    client_ip: str | None
+    now: datetime
+
+
+def recipient(ctx: Context, req: ComposeRequest) -> tuple[Embassy, str]:
+    """`embassy_id` when given, else the policy's pick for where the person is."""
+    if req.embassy_id:
+        embassy = ctx.directory.get(req.embassy_id)
+        if not embassy.is_open:
+            raise Unprocessable.for_field(
+                "embassy_id", f"{embassy.id} is {embassy.status}: letters cannot go there"
+            )
+        return embassy, "chosen by the sender"
+    query = LocationQuery(
+        lat=req.location.lat if req.location else None,
+        lon=req.location.lon if req.location else None,
+        country=req.sender.country,
+        city=req.sender.city,
+        ip=ctx.client_ip,
+    )
+    choice = choose(ctx.directory, locate(ctx.geo, query), "embassy", 1)[0]
+    return choice.embassy, choice.reason
+
+
+def letter_for(campaign: Campaign, language: str, req: ComposeRequest, embassy: Embassy) -> Letter:
+    sender = req.sender
+    letter = render(
+        campaign,
+        language,
+        SenderInput(
+            name=sender.name, city=sender.city, country=country_name(sender.country, language)
+        ),
+        embassy_city=embassy.city,
+        embassy_country=country_name(embassy.country, language) or embassy.country,
+        note=req.personal_note,
+        variant=req.variant,
+        signature=req.signature,
+        gender=sender.gender,
+        bilingual=req.bilingual,
+        russian_country_names=(
+            country_name(sender.country, "ru"),
+            country_name(embassy.country, "ru") or embassy.country,
+        ),
+    )
+    return apply_edit(campaign, letter, req.subject, req.body)
+
+
+def compose(ctx: Context, req: ComposeRequest) -> ComposeResponse:
+    """The letter for this person, addressed to the right embassy, with its links."""
+    campaign = ctx.campaigns.get(req.campaign_id)
+    campaign.require_open(ctx.now)
+    language = negotiate(
+        req.language, ctx.accept_language, campaign.languages, campaign.default_language
+    )
+    embassy, reason = recipient(ctx, req)
+    letter = letter_for(campaign, language, req, embassy)
+    answer = ComposeResponse(
+        campaign_id=campaign.id,
+        language=language,
+        variant=letter.variant,
+        embassy=embassy,
+        reason=reason,
+        to=embassy.emails[:1],
+        subject=letter.subject,
+        body=letter.body,
+        links=Links(mailto=None),
+        other_ways=other_ways(ctx.directory, embassy),
+    )
+    if not answer.to:
+        return answer.model_copy(update={"warnings": [no_email_warning(embassy)]})
+    return _with_links(answer)
+
+
+def _with_links(answer: ComposeResponse) -> ComposeResponse:
+    links = build_links(answer.to, answer.subject, answer.body)
+    plan = plan_links(links, answer.body, answer.subject, answer.to)
+    warnings = [
+        Warning(code=w.code, message=w.message, links=list(w.links), clients=list(w.clients))
+        for w in plan.warnings
+    ]
+    fallback = (
+        Fallback(mailto=plan.fallback.mailto, text=plan.fallback.text) if plan.fallback else None
+    )
+    return answer.model_copy(
+        update={
+            "links": Links(**links.as_dict()),
+            "warnings": warnings,
+            "fallback": fallback,
+        }
+    )

@@ -1,0 +1,196 @@
+"""One-tap compose links: an RFC 6068 `mailto:` and Gmail, Outlook and Yahoo web compose URLs.
+
+Sources are in /work/shared/reference/links.md; section numbers below refer to RFC 6068 unless
+they name that file ("ref §…").
+"""
+
+from collections.abc import Sequence
+from dataclasses import astuple, dataclass
+from typing import Final, Literal, NamedTuple
+from urllib.parse import quote, unquote
+
+import idna
+
+LinkName = Literal["mailto", "gmail", "outlook", "yahoo"]
+LINK_NAMES: Final[tuple[LinkName, ...]] = ("mailto", "gmail", "outlook", "yahoo")
+
+GMAIL_COMPOSE: Final = "https://mail.google.com/mail/?view=cm&fs=1"
+# outlook.live.com, not outlook.office.com: the people writing are private persons, mostly
+# with personal Outlook.com/Hotmail accounts, and for those outlook.live.com composed while
+# outlook.office.com answered with a server error (datenanfragen/website PR #416, ref §2.2).
+# Work/school (Microsoft 365) accounts need outlook.office.com/mail/deeplink/compose instead;
+# whether live.com hands them over is untested (the reference has no evidence either way).
+OUTLOOK_COMPOSE: Final = "https://outlook.live.com/mail/0/deeplink/compose"
+YAHOO_COMPOSE: Final = "https://compose.mail.yahoo.com/"
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Compose links, each carrying the whole letter."""
+
+    mailto: str
+    gmail: str
+    outlook: str
+    yahoo: str
+
+    def as_dict(self) -> dict[LinkName, str]:
+        return dict(zip(LINK_NAMES, astuple(self), strict=True))
+
+
+class MailtoParts(NamedTuple):
+    """What a `mailto:` URI decodes to; `body` uses "\\n" for line breaks."""
+
+    to: list[str]
+    subject: str
+    body: str
+    cc: list[str]
+
+
+def encode(value: str) -> str:
+    """Percent-encode UTF-8 octets of everything but RFC 3986 unreserved (ALPHA DIGIT - . _ ~).
+
+    Stricter than RFC 6068 §2 requires, on purpose: space is %20 and never "+" (a "+" cannot be
+    told from a real plus, §5), "+" is %2B, and & = # ? % are always data, never delimiters.
+    """
+    return quote(value, safe="")
+
+
+def ascii_address(address: str) -> str:
+    """The address as the links carry it: a non-ASCII domain in its IDNA (punycode) form.
+
+    RFC 6068 §2 item 4: producers SHOULD prefer IDNA for domains because old clients do not
+    decode percent-encoded UTF-8 there. The local part is kept as it is. Raises ValueError for
+    an address without "@", with a line break, or with a domain IDNA rejects.
+    """
+    _reject_line_breaks(address, "an address")
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain:
+        raise ValueError(f"not an e-mail address: {address!r}")
+    if not domain.isascii():
+        domain = idna.encode(domain, uts46=True).decode("ascii")  # IDNAError is a ValueError
+    return f"{local}@{domain}"
+
+
+def build_links(to: list[str], subject: str, body: str, cc: list[str] | None = None) -> Links:
+    """Every link for one letter. `body` uses "\\n" (a "\\r\\n" or lone "\\r" is a break too).
+
+    Raises ValueError when the subject or an address holds a line break (§5: breaks belong only
+    in the body) or an address is not one.
+    """
+    _reject_line_breaks(subject, "the subject")
+    recipients = [ascii_address(a) for a in to]
+    copies = [ascii_address(a) for a in cc or ()]
+    return Links(
+        mailto=mailto_url(recipients, subject, body, copies),
+        gmail=_web_url(GMAIL_COMPOSE, "su", recipients, copies, subject, body),
+        outlook=_web_url(OUTLOOK_COMPOSE, "subject", recipients, copies, subject, body),
+        yahoo=_web_url(YAHOO_COMPOSE, "subject", recipients, copies, subject, body),
+    )
+
+
+def mailto_url(
+    to: Sequence[str], subject: str, body: str | None = None, cc: Sequence[str] = ()
+) -> str:
+    """An RFC 6068 `mailto:`; no `body` field when `body` is None, no `cc` field when empty.
+
+    Recipients go in the path, not a `to=` field: mixing both is NOT RECOMMENDED (§2). Empty
+    fields are left out because desktop Outlook showed "&bcc=" junk in CC (mariordev/mailtoui
+    #11). `body` comes last so a client that cuts a long URL keeps recipients and subject.
+    """
+    fields = []
+    if cc:
+        fields.append(f"cc={_mailto_addresses(cc)}")
+    fields.append(f"subject={encode(subject)}")
+    if body is not None:
+        # §5: line breaks in the body MUST be %0D%0A.
+        fields.append(f"body={encode(_crlf(body))}")
+    return f"mailto:{_mailto_addresses(to)}?{'&'.join(fields)}"
+
+
+def decode_mailto(url: str) -> MailtoParts:
+    """Decode a `mailto:` per RFC 6068, exactly once; the body's CRLF comes back as "\\n".
+
+    Addresses are split at literal commas before percent-decoding (a comma that is data is
+    %2C, §2). `to=` fields add to the path's recipients; field names are case-insensitive (§2);
+    fields other than to, cc, subject and body are ignored. Domains stay as the link has them.
+    """
+    scheme, colon, rest = url.partition(":")
+    if not colon or scheme.lower() != "mailto":
+        raise ValueError(f"not a mailto URI: {url[:40]!r}")
+    path, _, query = rest.partition("?")
+    parts = MailtoParts(to=_split_addresses(path), subject="", body="", cc=[])
+    for field in filter(None, query.split("&")):
+        parts = _apply_field(parts, field)
+    return parts
+
+
+def _apply_field(parts: MailtoParts, field: str) -> MailtoParts:
+    raw_name, _, raw_value = field.partition("=")
+    name = _decode(raw_name).lower()
+    if name == "to":
+        return parts._replace(to=parts.to + _split_addresses(raw_value))
+    if name == "cc":
+        return parts._replace(cc=parts.cc + _split_addresses(raw_value))
+    if name == "subject":
+        return parts._replace(subject=_decode(raw_value))
+    if name == "body":
+        return parts._replace(body=_decode(raw_value).replace("\r\n", "\n"))
+    return parts
+
+
+def _web_url(
+    base: str,
+    subject_param: str,
+    to: Sequence[str],
+    cc: Sequence[str],
+    subject: str,
+    body: str,
+) -> str:
+    """A webmail compose URL: to, cc (only when given), subject, then body last.
+
+    Values are encoded like the open-source handlers in ref §2 do (encodeURIComponent: %20,
+    never "+"), so the comma between addresses is %2C and a line break is %0A ("\\n", as those
+    handlers send it; CRLF is the mailto rule and would only make the URL longer).
+    """
+    params = [("to", ",".join(to))]
+    if cc:
+        params.append(("cc", ",".join(cc)))
+    params += [(subject_param, subject), ("body", lf_line_breaks(body))]
+    query = "&".join(f"{name}={encode(value)}" for name, value in params)
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}{query}"
+
+
+def _mailto_addresses(addresses: Sequence[str]) -> str:
+    # "@" and the separating "," stay literal (they are the syntax, §2); everything else in
+    # the address is encoded, so a sub-address "+" is %2B, which §5 allows and which survives
+    # handlers that decode "+" as a space.
+    return ",".join(_mailto_address(a) for a in addresses)
+
+
+def _mailto_address(address: str) -> str:
+    local, _, domain = address.rpartition("@")
+    return f"{encode(local)}@{encode(domain)}"
+
+
+def _split_addresses(raw: str) -> list[str]:
+    return [_decode(a) for a in raw.split(",") if a]
+
+
+def _decode(value: str) -> str:
+    # Plain percent-decoding: a "+" is a plus (RFC 6068 is not form encoding, §5).
+    return unquote(value, errors="strict")
+
+
+def lf_line_breaks(text: str) -> str:
+    """Every line break ("\\r\\n", lone "\\r", "\\n") as "\\n"."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _crlf(text: str) -> str:
+    return lf_line_breaks(text).replace("\n", "\r\n")
+
+
+def _reject_line_breaks(value: str, what: str) -> None:
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"{what} must not contain a line break")

@@ -1,0 +1,41 @@
+"""create_app(): routers, middleware, lifespan; nothing else."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import __version__, problems
+from app.directory.router import router as embassies_router
+from app.health import router as health_router
+from app.letters.router import router as letters_router
+from app.services import Services
+from app.settings import Settings
+
+DESCRIPTION = """
+Find the Russian embassy that should receive a person's appeal for a political prisoner,
+compose the letter in their language, and hand back links that open it ready to send.
+Errors are RFC 9457 problem details (`application/problem+json`).
+"""
+
+
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """The application. `services` lets tests share one loaded directory and gazetteer."""
+    settings = settings or (services.settings if services else Settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = services or Services.load(settings)
+        yield
+
+    app = FastAPI(
+        title="Embassy letters",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    app.include_router(health_router)
+    app.include_router(embassies_router, prefix="/v1")
+    app.include_router(letters_router, prefix="/v1")
+    return app

@@ -1,0 +1,1 @@
+"""Tests of app.campaigns (a package, so the shared factory imports relatively)."""
