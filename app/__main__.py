@@ -1,4 +1,4 @@
-"""Command line: `python -m app serve | embassies check | embassies build`."""
+"""Command line: `python -m app serve | compose | embassies check | embassies build`."""
 
 import argparse
 import sys
@@ -62,12 +62,30 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="regenerate data/embassies.json from the researched facts")
     build.add_argument("--missions", type=Path, help="folder of researched mission records")
     build.set_defaults(run=_embassies_build)
+
+    from app.letters.cli import add_parser as add_compose
+
+    add_compose(commands)
     return root
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from pydantic import ValidationError
+
+    from app.errors import AppError
+
     args = parser().parse_args(argv)
-    code: int = args.run(args)
+    try:
+        code: int = args.run(args)
+    except AppError as exc:
+        fields = "".join(f"\n  {e.field}: {e.message}" for e in exc.errors)
+        print(f"error: {exc.detail}{fields}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"])
+            print(f"error: {where}: {error['msg']}", file=sys.stderr)
+        return 2
     return code
 
 

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import __version__, problems
+from app.campaigns.router import router as campaigns_router
 from app.directory.router import router as embassies_router
 from app.health import router as health_router
 from app.letters.router import router as letters_router
@@ -37,5 +38,6 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     problems.install(app)
     app.include_router(health_router)
     app.include_router(embassies_router, prefix="/v1")
+    app.include_router(campaigns_router, prefix="/v1")
     app.include_router(letters_router, prefix="/v1")
     return app

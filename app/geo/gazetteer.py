@@ -2,8 +2,8 @@
 
 Data: `data/gazetteer/gazetteer.bin`, built by `scripts/build_gazetteer.py` from geonames
 cities5000 (+ capitals from cities500), their alternate names in every script, and CLDR
-country names in ~60 locales. Names are kept only as 64-bit hashes of `name_key`: the full
-alternate-name table as Python strings would cost ~60 MB; the hashes cost ~6 MB.
+country names in ~60 locales. Names are kept only as 47-bit hashes of `name_key`: the
+alternate-name table as Python strings would cost ~60 MB; the hashes cost 4 MB.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ from app.geo.normalize import KEY_VERSION, name_hash, name_key
 from app.geo.packed import read_packed
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "gazetteer" / "gazetteer.bin"
+# A name index entry is `name_hash << CITY_BITS | city`, and cities are numbered most
+# populous first, so one sorted array of 64-bit ints answers "most populous city named X".
+CITY_BITS = 17
+_CITY_MASK = (1 << CITY_BITS) - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +42,7 @@ class Gazetteer:
     countries: tuple[str, ...]  # ISO codes; a city's country is an index into this
     country_titles: tuple[str, ...]  # English names, for messages
     _country_ids: dict[str, int]
-    _names: str  # every city's display name, end to end, with a separator after each
+    _names: array[int]  # every city's display name, UTF-8, end to end
     _name_ends: array[int]
     _lat: array[float]
     _lon: array[float]
@@ -47,8 +51,7 @@ class Gazetteer:
     _state: array[int]  # 1-based index into _states for US cities, else 0
     _states: tuple[str, ...]
     _state_keys: dict[str, int]
-    _name_hash: array[int]  # sorted; ties most populous first
-    _name_city: array[int]
+    _name_index: array[int]  # sorted `name_hash << CITY_BITS | city`
     _country_name_hash: array[int]
     _country_name_id: array[int]
     _capital: array[int]
@@ -71,12 +74,12 @@ class Gazetteer:
             countries=countries,
             country_titles=tuple(t["country_titles"].split("\n")),
             _country_ids={code: i for i, code in enumerate(countries)},
-            _names=t["city_names"],
+            _names=a["city_names"],
             _name_ends=a["city_name_end"],
             _lat=a["city_lat"], _lon=a["city_lon"], _pop=a["city_pop"],
             _country=a["city_country"], _state=a["city_state"],
             _states=tuple(row[0] for row in states), _state_keys=state_keys,
-            _name_hash=a["name_hash"], _name_city=a["name_city"],
+            _name_index=a["names"],
             _country_name_hash=a["country_name_hash"],
             _country_name_id=a["country_name_country"],
             _capital=a["capital"], _zone_lat=a["zone_lat"], _zone_lon=a["zone_lon"],
@@ -147,13 +150,13 @@ class Gazetteer:
         return self._country_id(code) is not None
 
     def city(self, index: int) -> City:
-        start = self._name_ends[index - 1] + 1 if index else 0
-        return City(self._names[start : self._name_ends[index]],
+        start = self._name_ends[index - 1] if index else 0
+        return City(self._names[start : self._name_ends[index]].tobytes().decode(),
                     self.countries[self._country[index]],
                     self._lat[index], self._lon[index], self._pop[index])
 
     def cities(self, country: str | None = None) -> Iterator[City]:
-        """Every city (of `country`), most populous first within each country."""
+        """Every city (of `country`), most populous first."""
         country_id = -1 if country is None else self._country_id(country)
         for index in range(len(self)):
             if country_id in (-1, self._country[index]):
@@ -165,10 +168,10 @@ class Gazetteer:
     def _matches(self, name: str) -> Iterator[int]:
         """City indexes whose names match, most populous first."""
         wanted = name_hash(name)
-        hashes = self._name_hash
-        at = bisect_left(hashes, wanted)
-        while at < len(hashes) and hashes[at] == wanted:
-            yield self._name_city[at]
+        index = self._name_index
+        at = bisect_left(index, wanted << CITY_BITS)
+        while at < len(index) and index[at] >> CITY_BITS == wanted:
+            yield index[at] & _CITY_MASK
             at += 1
 
     def _country_id(self, code: str) -> int | None:

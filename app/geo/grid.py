@@ -1,7 +1,9 @@
-"""Nearest point on the sphere through a lat/lon bucket grid, optionally within a group.
+"""Nearest point on the sphere through a lat/lon bucket grid, optionally among one tag.
 
 Points are compared by squared chord length between unit vectors: it orders exactly as
-great-circle distance does and costs three subtractions, no trigonometry.
+great-circle distance does and costs three subtractions, no trigonometry. Cells are a
+dense prefix-sum array (cell k holds order[first[k]:first[k + 1]]): one array read per
+cell, where a dict of the occupied cells cost 3 MB more and a hash lookup.
 """
 
 from __future__ import annotations
@@ -12,9 +14,6 @@ from dataclasses import dataclass
 from math import asin, cos, degrees, floor, inf, radians, sin, sqrt
 
 from app.geo.distance import EARTH_RADIUS_KM
-
-_COUNT_BITS = 24  # a cell's (start, count) packed in one int: keeps the dict small
-_COUNT_MASK = (1 << _COUNT_BITS) - 1
 
 
 def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
@@ -32,40 +31,42 @@ def km_to_chord2(km: float) -> float:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class PointGrid:
-    """Points bucketed by cell; a query may keep only points with a given tag (country)."""
+    """Points bucketed by cell; a query may keep only the points with one tag (a country)."""
 
     cell_deg: float
     columns: int
     rows: int
-    order: array[int]  # point ids in cell order
-    tags: array[int]  # tags in `order` order
-    xs: array[float]  # unit vectors in `order` order, so a cell is one contiguous run
+    first: array[int]  # cell k -> its first position in `order`; one extra entry at the end
+    order: array[int]  # point ids, cell by cell
+    tags: array[int]  # in `order` order
+    xs: array[float]  # unit vectors in `order` order (float32: 0.6 m at worst)
     ys: array[float]
     zs: array[float]
-    cells: dict[int, int]  # cell key -> start << _COUNT_BITS | count
     rings: tuple[tuple[tuple[int, int], ...], ...]  # (row, column) offsets of each ring
-    lats: Sequence[float]  # as given, for the rare linear scan
+    lats: Sequence[float]  # as given: the rare linear scan reads them
     lons: Sequence[float]
-    spans: dict[int, tuple[int, int]]  # tag -> (first id, last id + 1) holding all its points
+    by_tag: array[int]  # point ids grouped by tag
+    tag_spans: dict[int, tuple[int, int]]  # tag -> its run in `by_tag`
 
     @classmethod
     def build(cls, lats: Sequence[float], lons: Sequence[float], tags: Sequence[int],
-              cell_deg: float = 0.25, max_rings: int = 12) -> PointGrid:
+              cell_deg: float = 0.5, max_rings: int = 6) -> PointGrid:
         columns, rows = round(360 / cell_deg), round(180 / cell_deg)
-        keys = array("q", (_cell(lats[i], lons[i], cell_deg, columns, rows)
-                           for i in range(len(lats))))
-        order = array("I", sorted(range(len(lats)), key=keys.__getitem__))
-        size = len(order)
-        # Preallocated: growing arrays point by point leaves holes in the heap.
-        grid = cls(cell_deg, columns, rows, order, array("B", bytes(size)),
-                   array("d", [0.0]) * size, array("d", [0.0]) * size, array("d", [0.0]) * size,
-                   {}, _rings(max_rings), lats, lons, _spans(tags))
+        keys = array("i", (_cell(lat, lon, cell_deg, columns, rows)
+                           for lat, lon in zip(lats, lons, strict=True)))
+        order = array("I", sorted(range(len(keys)), key=keys.__getitem__))
+        first = array("I", bytes(4 * (columns * rows + 1)))
+        for key in keys:
+            first[key + 1] += 1
+        for k in range(1, len(first)):
+            first[k] += first[k - 1]
+        vectors = [array("f", bytes(4 * len(order))) for _ in range(3)]
         for position, point in enumerate(order):
-            grid.xs[position], grid.ys[position], grid.zs[position] = unit_vector(
-                lats[point], lons[point])
-            grid.tags[position] = tags[point]
-            grid.cells[keys[point]] = grid.cells.get(keys[point], position << _COUNT_BITS) + 1
-        return grid
+            (vectors[0][position], vectors[1][position],
+             vectors[2][position]) = unit_vector(lats[point], lons[point])
+        by_tag = array("I", sorted(range(len(keys)), key=tags.__getitem__))
+        return cls(cell_deg, columns, rows, first, order, array("B", (tags[i] for i in order)),
+                   *vectors, _rings(max_rings), lats, lons, by_tag, _spans(by_tag, tags))
 
     def nearest(self, lat: float, lon: float, tag: int = -1,
                 max_km: float = inf) -> tuple[int, float] | None:
@@ -75,15 +76,13 @@ class PointGrid:
         limit = km_to_chord2(max_km) if max_km < inf else 5.0
         best, best_at = limit, -1
         row, column = _row_column(lat, lon, self.cell_deg, self.columns, self.rows)
-        cells, columns, rows = self.cells, self.columns, self.rows
+        first, columns, rows = self.first, self.columns, self.rows
         for ring, offsets in enumerate(self.rings):
             for d_row, d_column in offsets:
                 if 0 <= row + d_row < rows:
-                    packed = cells.get((row + d_row) * columns + (column + d_column) % columns)
-                    if packed is not None:
-                        start = packed >> _COUNT_BITS
-                        best, best_at = self._scan(x, y, z, start, start + (packed & _COUNT_MASK),
-                                                   tag, best, best_at)
+                    key = (row + d_row) * columns + (column + d_column) % columns
+                    best, best_at = self._scan(x, y, z, first[key], first[key + 1],
+                                               tag, best, best_at)
             if best_at >= 0:
                 # Something found: only cells within its distance can hold anything nearer.
                 best, best_at = self._scan_circle(x, y, z, lat, lon, (row, column, ring),
@@ -92,46 +91,6 @@ class PointGrid:
             if self._unsearched_chord2(lat, lon, row, column, ring) >= limit:
                 return None
         return self._linear(x, y, z, tag, limit)
-
-    def _scan_circle(self, x: float, y: float, z: float, lat: float, lon: float,
-                     searched: tuple[int, int, int], tag: int,
-                     best: float, best_at: int) -> tuple[float, int]:
-        """Scan the cells of the lat/lon box around the circle of radius `best`, skipping
-        the square of `ring` rings around (row, column) already searched."""
-        row, column, ring = searched
-        step, columns = self.cell_deg, self.columns
-        angle = 2.0 * asin(min(1.0, sqrt(best) / 2.0))
-        d_lat, coslat = degrees(angle), cos(radians(lat))
-        if sin(angle) < coslat:
-            d_lon = degrees(asin(sin(angle) / coslat))
-            first, last = floor((lon - d_lon + 180.0) / step), floor((lon + d_lon + 180.0) / step)
-        else:  # the circle reaches a pole: every longitude
-            first, last = column - columns // 2, column - columns // 2 + columns - 1
-        south = max(int((lat - d_lat + 90.0) / step), 0)
-        north = min(int((lat + d_lat + 90.0) / step), self.rows - 1)
-        for r in range(south, north + 1):
-            inside = abs(r - row) <= ring
-            for c in range(first, last + 1):
-                if inside and abs(c - column) <= ring:
-                    continue
-                packed = self.cells.get(r * columns + c % columns)
-                if packed is not None:
-                    start = packed >> _COUNT_BITS
-                    best, best_at = self._scan(x, y, z, start, start + (packed & _COUNT_MASK),
-                                               tag, best, best_at)
-        return best, best_at
-
-    def _linear(self, x: float, y: float, z: float, tag: int,
-                limit: float) -> tuple[int, float] | None:
-        """Past `max_rings` (open sea, Siberia, Antarctica) scanning the tag's points is cheaper."""
-        start, end = self.spans.get(tag, (0, 0)) if tag >= 0 else (0, len(self.order))
-        best, best_at = limit, -1
-        for i in range(start, end):
-            px, py, pz = unit_vector(self.lats[i], self.lons[i])
-            d = (px - x) ** 2 + (py - y) ** 2 + (pz - z) ** 2
-            if d < best:
-                best, best_at = d, i
-        return None if best_at < 0 else (best_at, chord2_to_km(best))
 
     def _scan(self, x: float, y: float, z: float, start: int, end: int, tag: int,
               best: float, best_at: int) -> tuple[float, int]:
@@ -143,6 +102,43 @@ class PointGrid:
             if d < best:
                 best, best_at = d, i
         return best, best_at
+
+    def _scan_circle(self, x: float, y: float, z: float, lat: float, lon: float,
+                     searched: tuple[int, int, int], tag: int,
+                     best: float, best_at: int) -> tuple[float, int]:
+        """Scan the cells of the lat/lon box around the circle of radius `best`, skipping
+        the square of `ring` rings around (row, column) already searched."""
+        row, column, ring = searched
+        step, columns, first = self.cell_deg, self.columns, self.first
+        angle = 2.0 * asin(min(1.0, sqrt(best) / 2.0))
+        d_lat, coslat = degrees(angle), cos(radians(lat))
+        if sin(angle) < coslat:
+            d_lon = degrees(asin(sin(angle) / coslat))
+            west, east = floor((lon - d_lon + 180.0) / step), floor((lon + d_lon + 180.0) / step)
+        else:  # the circle reaches a pole: every longitude
+            west, east = column - columns // 2, column - columns // 2 + columns - 1
+        south = max(int((lat - d_lat + 90.0) / step), 0)
+        north = min(int((lat + d_lat + 90.0) / step), self.rows - 1)
+        for r in range(south, north + 1):
+            inside = abs(r - row) <= ring
+            for c in range(west, east + 1):
+                if not (inside and abs(c - column) <= ring):
+                    key = r * columns + c % columns
+                    best, best_at = self._scan(x, y, z, first[key], first[key + 1],
+                                               tag, best, best_at)
+        return best, best_at
+
+    def _linear(self, x: float, y: float, z: float, tag: int,
+                limit: float) -> tuple[int, float] | None:
+        """Past the last ring (open sea, Siberia, Antarctica): scan the tag's points."""
+        start, end = self.tag_spans.get(tag, (0, 0)) if tag >= 0 else (0, len(self.by_tag))
+        best, best_at = limit, -1
+        for point in self.by_tag[start:end]:
+            px, py, pz = unit_vector(self.lats[point], self.lons[point])
+            d = (px - x) ** 2 + (py - y) ** 2 + (pz - z) ** 2
+            if d < best:
+                best, best_at = d, point
+        return None if best_at < 0 else (best_at, chord2_to_km(best))
 
     def _unsearched_chord2(self, lat: float, lon: float, row: int, column: int, ring: int) -> float:
         """A lower bound on the squared chord to any point outside the searched window."""
@@ -168,16 +164,12 @@ def _rings(count: int) -> tuple[tuple[tuple[int, int], ...], ...]:
     )
 
 
-def _spans(tags: Sequence[int]) -> dict[int, tuple[int, int]]:
-    """Each tag's id range; a tag whose ids are not contiguous gets every id (still correct)."""
+def _spans(by_tag: Sequence[int], tags: Sequence[int]) -> dict[int, tuple[int, int]]:
     spans: dict[int, tuple[int, int]] = {}
-    for i, tag in enumerate(tags):
-        spans[tag] = (spans[tag][0], i + 1) if tag in spans else (i, i + 1)
-    members = {tag: 0 for tag in spans}
-    for tag in tags:
-        members[tag] += 1
-    return {tag: span if span[1] - span[0] == members[tag] else (0, len(tags))
-            for tag, span in spans.items()}
+    for position, point in enumerate(by_tag):
+        start = spans.get(tags[point], (position, position))[0]
+        spans[tags[point]] = (start, position + 1)
+    return spans
 
 
 def _row_column(lat: float, lon: float, step: float, columns: int, rows: int) -> tuple[int, int]:

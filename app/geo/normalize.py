@@ -7,8 +7,12 @@ another would miss silently, so there is exactly one definition.
 import unicodedata
 from hashlib import blake2b
 
-# Bump when `name_key` changes: the packed data records it and refuses to load stale keys.
-KEY_VERSION = 1
+# Bump when `name_key` or `key_hash` changes: the packed data records it, and a file built
+# with other keys refuses to load rather than silently missing every name.
+KEY_VERSION = 2
+# 47 bits: a name that is not in the index matches one by chance once in ~300 million
+# lookups (510k names / 2^47), and an index entry keeps 17 bits for the city in 64.
+HASH_BITS = 47
 
 _MARKS = (
     # Latin, Greek and Cyrillic accents after NFKD (é, ü, й, ё): people type them or not.
@@ -38,8 +42,9 @@ def name_key(name: str) -> str:
 
 
 def key_hash(key: str) -> int:
-    """A stable 64-bit hash of a key (Python's own `hash` changes per process)."""
-    return int.from_bytes(blake2b(key.encode(), digest_size=8).digest(), "little")
+    """A stable HASH_BITS-bit hash of a key (Python's own `hash` changes per process)."""
+    digest = blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little") >> (64 - HASH_BITS)
 
 
 def name_hash(name: str) -> int:

@@ -50,8 +50,9 @@ def test_georgia_gets_the_interests_section(directory: Directory) -> None:
                                           (51.34, 12.37)])  # Frankfurt, Munich, Hamburg, Leipzig
 def test_closed_consulates_are_never_chosen(directory: Directory, lat: float,
                                             lon: float) -> None:
-    for kind in ("embassy", "any"):
-        results = choose(directory, at(lat, lon, "DE"), kind, limit=20)  # type: ignore[arg-type]
+    kinds: list[PolicyKind] = ["embassy", "any"]
+    for kind in kinds:
+        results = choose(directory, at(lat, lon, "DE"), kind, limit=20)
         assert all(c.embassy.status == "open" for c in results)
     closed = {r.id for r in directory.records if r.status != "open"}
     everywhere = choose(directory, at(lat, lon, None), "any", limit=20)
