@@ -2,9 +2,9 @@
 
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +26,74 @@ class Settings(BaseSettings):
         default_factory=list,
         description="Comma-separated addresses or networks whose X-Forwarded-For is believed.",
     )
-    public_url: str = Field("http://localhost:8000", description="Base URL used in links.")
+    public_url: str = Field(
+        "http://localhost:8000", description="Base URL used in links inside e-mails."
+    )
+
+    # Sending through the platform
+    database_url: str = Field(
+        "sqlite+aiosqlite:///./letters.db",
+        description="SQLAlchemy URL (sqlite+aiosqlite:/// or postgresql+asyncpg://).",
+    )
+    email_provider: Literal[
+        "console", "smtp", "postmark", "sendgrid", "mailgun", "ses", "resend"
+    ] = Field("console", description="Who delivers the e-mail.")
+    console_outbox: Path = Field(
+        Path("outbox"), description="Folder where the console provider writes .eml files."
+    )
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: Literal["none", "starttls", "tls"] = "none"
+    smtp_timeout: float = Field(30.0, description="Seconds for an SMTP conversation.")
+    from_email: str = Field("letters@localhost", description="The platform's sender address.")
+    from_name: str = Field("Embassy Letters", description="The platform's sender name.")
+    require_confirmation: bool = Field(True, description="Double opt-in before sending.")
+    redirect_all_to: str | None = Field(
+        None, description="Staging: every embassy-bound e-mail goes here instead."
+    )
+    embassy_daily_limit: int | None = Field(
+        None, ge=1, description="Letters per embassy address per day, across all campaigns."
+    )
+    embassy_office_hours_only: bool = Field(
+        False, description="Deliver to embassies only 09:00-18:00 Mon-Fri in their time zone."
+    )
+    retention_days: int = Field(30, ge=0, description="Days a sent letter keeps personal data.")
+    confirmation_ttl_hours: int = Field(48, ge=1, description="Hours to confirm a letter.")
+    worker_in_process: bool = Field(True, description="Run the delivery worker inside `serve`.")
+    worker_concurrency: int = Field(32, ge=1, description="Letters one worker sends at once.")
+    max_attempts: int = Field(8, ge=1, description="Sending attempts before a letter fails.")
+    # Provider credentials; `*_base_url` points an adapter at another server (tests, EU regions).
+    provider_timeout: float = Field(10.0, description="Seconds for one provider API call.")
+    postmark_server_token: SecretStr | None = None
+    postmark_base_url: str = "https://api.postmarkapp.com"
+    postmark_webhook_username: str | None = None
+    postmark_webhook_password: SecretStr | None = None
+    sendgrid_api_key: SecretStr | None = None
+    sendgrid_base_url: str = "https://api.sendgrid.com"
+    sendgrid_webhook_public_key: str | None = Field(
+        None, description="Base64 ECDSA public key of SendGrid's signed event webhook."
+    )
+    mailgun_api_key: SecretStr | None = None
+    mailgun_domain: str | None = None
+    mailgun_base_url: str = "https://api.mailgun.net"
+    mailgun_webhook_signing_key: SecretStr | None = None
+    ses_access_key_id: str | None = None
+    ses_secret_access_key: SecretStr | None = None
+    ses_region: str = "eu-west-1"
+    ses_base_url: str | None = Field(
+        None, description="Default: https://email.{region}.amazonaws.com"
+    )
+    ses_configuration_set: str | None = None
+    ses_webhook_secret: SecretStr | None = Field(
+        None, description="Shared secret in the SNS subscription URL (?secret=...)."
+    )
+    resend_api_key: SecretStr | None = None
+    resend_base_url: str = "https://api.resend.com"
+    resend_webhook_secret: SecretStr | None = Field(
+        None, description="Svix signing secret whsec_..."
+    )
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

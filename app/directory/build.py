@@ -12,7 +12,9 @@ with the reason printed.
 
 import argparse
 import json
+import re
 import sys
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,7 +39,9 @@ DEFAULT_OUT = ROOT / "data" / "embassies.json"
 
 _ROLE_RANK = {role: n for n, role in enumerate(schema.EMAIL_ROLES)}
 # Keys a draft may carry besides the Embassy's own fields (consumed while building).
-_DRAFT_ONLY = frozenset({"also_accredited_to", "evidence", "rejected_emails", "_from"})
+_DRAFT_ONLY = frozenset({"also_accredited_to", "evidence", "rejected_emails",
+                         "set_aside_emails", "_from"})
+_SOURCE_DATE = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,7 @@ class _Context:
     accreditations: dict[str, list[Accreditation]] = field(default_factory=dict)
     bounced: set[str] = field(default_factory=set)
     source_dates: dict[str, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
 
 
 def build(
@@ -69,12 +74,10 @@ def build(
         notices.extend(_unknown_keys(patch))
         drafts[patch["id"]] = merge_research(drafts.get(patch["id"]), patch)
     ctx = _Context(finder, relations, today)
-    for acc in [*inputs.load_accreditations(missions_dir), *research.accreditations]:
-        ctx.accreditations.setdefault(acc.covered_by, []).append(acc)
-        if acc.covered_by not in drafts:
-            notices.append(f"accreditation of {acc.country} names unknown id {acc.covered_by}")
     ctx.bounced = inputs.load_bounced(missions_dir)
     ctx.source_dates = inputs.load_email_dates(missions_dir)
+    for acc in [*inputs.load_accreditations(missions_dir), *research.accreditations]:
+        notices += _add_accreditation(ctx, acc, drafts)
     records: list[Embassy] = []
     left_out: list[tuple[str, str]] = []
     for record_id in sorted(drafts):
@@ -83,6 +86,7 @@ def build(
             left_out.append((record_id, outcome))
         else:
             records.append(outcome)
+    notices += ctx.notices
     notices += _email_notices(inputs.load_email_lists(missions_dir), records)
     return BuildResult(tuple(records), tuple(left_out), tuple(notices))
 
@@ -102,6 +106,18 @@ def _email_notices(lists: dict[str, list[dict[str, Any]]], records: list[Embassy
         if address not in served:
             notices.append(f"{address} ({entry.get('mission')}) is not used: no such record")
     return notices
+
+
+def _add_accreditation(ctx: _Context, acc: Accreditation, drafts: dict[str, Draft]) -> list[str]:
+    ctx.source_dates.update(acc.source_dates)
+    if acc.covered_by is None:  # research: no mission covers it (Bhutan: no relations)
+        return [f"accreditation of {acc.country}: no covering mission; record it in "
+                f"data/relations.json if the policy should know "
+                f"({textwrap.shorten(acc.note or 'no note', 100)})"]
+    ctx.accreditations.setdefault(acc.covered_by, []).append(acc)
+    if acc.covered_by not in drafts:
+        return [f"accreditation of {acc.country} names unknown id {acc.covered_by}"]
+    return []
 
 
 def _finish(draft: Draft, ctx: _Context) -> Embassy | str:
@@ -155,7 +171,7 @@ def _assemble(
     emails = _emails(draft, ctx.bounced)  # first: it drops bounced addresses' sources too
     sources = _sources(draft, ctx, place.get("source"))
     used_sources = {s for v in sources.values() for s in _flatten(v)}
-    dates = {**ctx.source_dates, **(draft.get("source_dates") or {})}
+    dates = _clean_dates({**ctx.source_dates, **(draft.get("source_dates") or {})})
     return {
         "id": draft["id"], "kind": draft.get("kind"), "name": draft.get("name"),
         "country": draft["country"], "city": draft["city"], "address": draft.get("address"),
@@ -165,11 +181,37 @@ def _assemble(
                         if a in emails},
         "phones": list(draft.get("phones") or []), "website": draft.get("website"),
         "accredited_to": _accredited_to(draft, ctx),
-        "status": status, "status_date": status_date, "status_note": draft.get("status_note"),
+        "status": status, "status_date": _day(draft["id"], "status_date", status_date, ctx),
+        "status_note": draft.get("status_note"),
         "sources": sources,
         "source_dates": {s: d for s, d in sorted(dates.items()) if s in used_sources},
-        "verified_at": draft.get("verified_at"), "updated_at": ctx.today,
+        "verified_at": _day(draft["id"], "verified_at", draft.get("verified_at"), ctx),
+        "updated_at": ctx.today,
     }
+
+
+def _day(record_id: str, name: str, value: Any, ctx: _Context) -> Any:
+    """A whole day, or None: research may write "2025-12", which a `date` field cannot hold
+    (the month stays in `source_dates`); one imprecise field must not drop the record."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        ctx.notices.append(f"{record_id}: {name} {value!r} is not a whole day; left null")
+        return None
+
+
+def _clean_dates(dates: dict[str, Any]) -> dict[str, str]:
+    """Source dates as YYYY[-MM[-DD]]: "2015-03 (credentials presented ...)" keeps its
+    date part; a value with none is dropped (the date is a convenience, not a fact we serve
+    without its source)."""
+    clean = {}
+    for source, value in dates.items():
+        match = _SOURCE_DATE.match(str(value))
+        if match:
+            clean[source] = match.group(0)
+    return clean
 
 
 def _emails(draft: Draft, bounced: set[str]) -> list[str]:

@@ -18,8 +18,10 @@ REGION_FILES = ("europe.json", "americas.json", "asia.json", "africa-me.json", "
 @dataclass(frozen=True, slots=True)
 class Accreditation:
     country: str
-    covered_by: str
+    covered_by: str | None  # None: research found that no mission covers the country
     sources: tuple[str, ...]
+    source_dates: tuple[tuple[str, str], ...] = ()
+    note: str | None = None
 
 
 @dataclass(slots=True)
@@ -126,10 +128,13 @@ def _add_entry(research: Research, entry: Any, where: str) -> None:
 
 def _accreditation(raw: Any, where: str = "accreditations.json") -> Accreditation:
     try:
+        covered_by = raw["covered_by"]
         return Accreditation(
             country=str(raw["country"]),
-            covered_by=str(raw["covered_by"]),
+            covered_by=None if covered_by is None else str(covered_by),
             sources=tuple(raw.get("sources", [])),
+            source_dates=tuple((str(k), str(v)) for k, v in raw.get("source_dates", {}).items()),
+            note=raw.get("note"),
         )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{where}: accreditation needs `country` and `covered_by`") from exc

@@ -18,7 +18,7 @@ Record = dict[str, Any]
 _LISTS = ("emails", "phones", "also_accredited_to", "accredited_to")
 _MAPS = ("email_roles", "source_dates")
 # Research bookkeeping that does not belong in a served record.
-_RESEARCH_ONLY = ("evidence", "_from", "rejected_emails")
+_RESEARCH_ONLY = ("evidence", "_from", "rejected_emails", "set_aside_emails")
 
 
 def merge_research(base: Record | None, patch: Record) -> Record:
@@ -37,7 +37,9 @@ def merge_research(base: Record | None, patch: Record) -> Record:
             merged[key] = _append_note(merged.get(key), value, patch.get("verified_at"))
         else:
             merged[key] = value
-    _reject(merged, rejected_addresses(patch.get("rejected_emails")))
+    # Set-aside addresses were judged too weak to use: like rejected ones, never served.
+    _reject(merged, rejected_addresses(patch.get("rejected_emails"))
+            | rejected_addresses(patch.get("set_aside_emails")))
     return merged
 
 

@@ -12,6 +12,7 @@ that conducts its foreign relations (`relations.part_of`).
 """
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from app.directory import countries
@@ -114,8 +115,12 @@ def _fallback_reason(directory: Directory, country: str | None) -> str:
 
 def _next_nearest(ranked: Ranked) -> Choice:
     embassy = ranked.embassy
-    where = countries.name(embassy.country)
-    return Choice(embassy, ranked.distance_km, f"nearest {LABELS[embassy.kind]} in {where}")
+    return Choice(embassy, ranked.distance_km, _nearest_reason(embassy.kind, embassy.country))
+
+
+@cache  # a few hundred (kind, country) pairs: build each sentence once
+def _nearest_reason(kind: str, country: str) -> str:
+    return f"nearest {LABELS[kind]} in {countries.name(country)}"
 
 
 def _any(directory: Directory, location: Location, limit: int) -> list[Choice]:

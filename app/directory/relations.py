@@ -1,8 +1,9 @@
 """data/relations.json: the countries the mission records alone cannot answer for.
 
 No relations (Ukraine), a mission that stands in for an embassy (Palestine), a place Russia
-does not recognise and the embassy that serves it (Kosovo), and territories served by their
-sovereign's missions (Hong Kong, Åland). The policy reads it; `check` validates its ids.
+does not recognise or has no relations with and the embassy that serves it (Kosovo: Belgrade;
+Bhutan: New Delhi), and territories served by their sovereign's missions (Hong Kong, Åland).
+The policy reads it; `check` validates its ids.
 """
 
 import json

@@ -65,8 +65,9 @@ class PointGrid:
             (vectors[0][position], vectors[1][position],
              vectors[2][position]) = unit_vector(lats[point], lons[point])
         by_tag = array("I", sorted(range(len(keys)), key=tags.__getitem__))
+        xs, ys, zs = vectors
         return cls(cell_deg, columns, rows, first, order, array("B", (tags[i] for i in order)),
-                   *vectors, _rings(max_rings), lats, lons, by_tag, _spans(by_tag, tags))
+                   xs, ys, zs, _rings(max_rings), lats, lons, by_tag, _spans(by_tag, tags))
 
     def nearest(self, lat: float, lon: float, tag: int = -1,
                 max_km: float = inf) -> tuple[int, float] | None:

@@ -92,11 +92,15 @@ def result(tmp_path: Path) -> build_module.BuildResult:
          "status_date": "2024-03-25", "rejected_emails": ["old@mid.ru"],
          "sources": {"address": ["s-address"]}, "source_dates": {"s-address": "2024-03-25"},
          "evidence": {"address": "quoted"}, "verified_at": "2026-11-25", "colour": "red"},
+        {"id": "at-salzburg-consulate_general", "status": "open", "status_date": "2025-12"},
         {"id": "li-vaduz-consulate", "kind": "consulate", "name": "A new office",
          "country": "LI", "city": "Vaduz", "status_note": "Opened 2026.",
          "sources": {"existence": ["s-new"]}},
         {"accreditation": {"country": "SM", "covered_by": "at-vienna-embassy",
-                           "sources": ["s-sm"]}},
+                           "sources": ["s-sm"], "note": "weak",
+                           "source_dates": {"s-sm": "2015-03 (credentials presented)"}}},
+        {"accreditation": {"country": "BT", "covered_by": None, "sources": ["s-bt"],
+                           "note": "NO DIPLOMATIC RELATIONS"}},
     ])
     folder = missions_dir(tmp_path, RECORDS, [
         {"country": "MC", "covered_by": "at-vienna-embassy", "sources": ["s-mc"]}])
@@ -111,6 +115,10 @@ def test_records_and_left_out(result: build_module.BuildResult) -> None:
     assert left["at-graz-consulate_general"].startswith("not open yet: PLANNED")
     assert left["at-linz-consulate_general"].startswith("no coordinates: 'Linz' (AT)")
     assert any("ignored unknown field(s) colour" in n for n in result.notices)
+    assert any(n.startswith("accreditation of BT: no covering mission") for n in
+               result.notices)
+    assert ("at-salzburg-consulate_general: status_date '2025-12' is not a whole day; "
+            "left null") in result.notices
 
 
 def test_emails_bounced_rejected_and_ordered(result: build_module.BuildResult) -> None:
@@ -118,7 +126,8 @@ def test_emails_bounced_rejected_and_ordered(result: build_module.BuildResult) -
     assert vienna.emails == ["general@mid.ru", "press@mid.ru"]  # general first
     assert set(vienna.sources.emails) == {"general@mid.ru", "press@mid.ru"}
     assert set(vienna.email_roles) == {"general@mid.ru", "press@mid.ru"}
-    assert vienna.source_dates == {"s-address": "2024-03-25", "s-general": "2024-05"}
+    assert vienna.source_dates == {"s-address": "2024-03-25", "s-general": "2024-05",
+                                   "s-sm": "2015-03"}
 
 
 def test_facts_and_their_sources(result: build_module.BuildResult) -> None:
@@ -133,6 +142,7 @@ def test_facts_and_their_sources(result: build_module.BuildResult) -> None:
     assert vienna.sources.coords[0].startswith("https://www.geonames.org/search.html?q=Vienna")
     salzburg = by_id["at-salzburg-consulate_general"]
     assert salzburg.coord_precision == "building" and salzburg.sources.coords == []
+    assert salzburg.status_date is None  # "2025-12" is no day: null, not a dropped record
     innsbruck = by_id["at-innsbruck-consulate_general"]
     assert (innsbruck.status, innsbruck.status_date) == ("closed", date(2023, 10, 1))
     assert by_id["li-vaduz-consulate"].accredited_to == ["LI"]

@@ -119,3 +119,13 @@ def test_overrides_are_checked_merged(tmp_path: Path, gazetteer: Gazetteer) -> N
     errors = _check(tmp_path, gazetteer, [bern()],
                     overrides=[{"id": "ch-bern-embassy", "emails": ["new@mid.ru"]}])
     assert errors == ["record ch-bern-embassy field sources.emails: no source for new@mid.ru"]
+
+
+def test_kosovo_is_the_one_user_assigned_code(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    pristina = bern(id="xk-pristina-consular_office", kind="consular_office", country="XK",
+                    city="Pristina", lat=42.67, lon=21.17, coord_precision="city",
+                    accredited_to=["XK"])
+    assert _check(tmp_path, gazetteer, [pristina]) == []
+    other = {**pristina, "id": "xa-pristina-consular_office", "country": "XA",
+             "accredited_to": ["XA"]}
+    assert any("'XA' is not an ISO 3166-1" in e for e in _check(tmp_path, gazetteer, [other]))

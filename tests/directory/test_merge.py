@@ -50,3 +50,9 @@ def test_overrides_replace() -> None:
     assert merged["emails"] == [] and merged["email_roles"] == {}
     assert merged["phones"] == ["+354 9"]
     assert merged["sources"] == {"existence": ["z"], "emails": {"reykjavik@mid.ru": ["b"]}}
+
+
+def test_set_aside_addresses_are_never_served() -> None:
+    merged = merge_research(BASE, {"id": BASE["id"], "set_aside_emails": [
+        {"email": "reykjavik@mid.ru", "reason": "single weak source"}]})
+    assert merged["emails"] == [] and "set_aside_emails" not in merged

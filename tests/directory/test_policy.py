@@ -1,6 +1,7 @@
 """The recipient policy on the real directory: named cases, then properties."""
 
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -10,6 +11,8 @@ from app.directory.directory import Directory
 from app.directory.policy import Choice, PolicyKind, choose
 from app.geo.distance import great_circle_km
 from app.geo.types import Location
+
+from .factory import write_json
 
 
 def at(lat: float, lon: float, country: str | None) -> Location:
@@ -76,10 +79,10 @@ def test_any_in_germany_lists_berlin_and_bonn_first_by_distance(
 @pytest.mark.parametrize(("country", "lat", "lon", "first", "reason"), [
     ("XK", 42.66, 21.16, "rs-belgrade-embassy", "Russia does not recognise Kosovo"),
     ("HK", 22.30, 114.17, "cn-beijing-embassy", "embassy in China, covering Hong Kong"),
+    ("BT", 27.47, 89.64, "in-new-delhi-embassy", "no diplomatic relations with Bhutan"),
     ("PS", 31.90, 35.20, "ps-ramallah-representative_office", "representative office in your"),
-    ("YE", 15.35, 44.20, None, "the embassy in Sanaa is suspended: nearest embassy"),
     ("TW", 25.03, 121.56, None, "no diplomatic relations: nearest embassy"),
-    ("AD", 42.51, 1.52, None, "no embassy covers Andorra: nearest embassy"),
+    ("EH", 27.15, -13.20, None, "no embassy covers Western Sahara: nearest embassy"),
     (None, 0.0, -30.0, None, "no country at this point: nearest embassy"),
 ])
 def test_special_places(directory: Directory, country: str | None, lat: float, lon: float,
@@ -88,6 +91,19 @@ def test_special_places(directory: Directory, country: str | None, lat: float, l
     assert result.reason.startswith(reason)
     if first is not None:
         assert result.embassy.id == first
+
+
+def test_a_suspended_embassy_is_skipped_and_the_reason_says_so(
+    tmp_path: Path, shipped: Path
+) -> None:
+    overrides = write_json(tmp_path / "o.json", [{"id": "ch-bern-embassy",
+                                                  "status": "suspended"}])
+    d = Directory.load(shipped, overrides)
+    for country in ("CH", "LI"):
+        results = choose(d, at(46.95, 7.45, country), limit=20)
+        assert "ch-bern-embassy" not in ids(results)
+    assert choose(d, at(46.95, 7.45, "CH"))[0].reason == (
+        "the embassy in Bern is suspended: nearest embassy")
 
 
 def test_limits_and_kinds(directory: Directory) -> None:

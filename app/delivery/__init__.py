@@ -1,0 +1,1 @@
+"""Delivery: the provider adapters, the outbox worker and delivery events."""

@@ -1,0 +1,87 @@
+"""The one small interface every e-mail provider adapter implements.
+
+Adapters split failures into transient (the worker retries, honouring `retry_after`) and
+permanent (the letter fails with the reason). Nothing else may escape `send`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    email: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingEmail:
+    """One message, provider-neutral. `message_id` is ours (RFC 5322 form, with <>)."""
+
+    sender: Address
+    to: tuple[Address, ...]
+    subject: str
+    text: str
+    message_id: str
+    date: datetime
+    reply_to: Address | None = None
+    cc: tuple[Address, ...] = ()
+    html: str | None = None
+    # Our own correlation id (the outbox entry), sent where a provider has metadata/tags,
+    # so webhooks can be matched even before the provider's id is stored.
+    reference: str | None = None
+    headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """The provider took the message; its id is how its webhooks will name it."""
+
+    provider_message_id: str
+
+
+class SendError(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class TransientSendError(SendError):
+    """Try again later: 429, 5xx, 4xx SMTP replies, timeouts, resets."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+class PermanentSendError(SendError):
+    """Never try again: a rejected recipient, a malformed message, bad credentials."""
+
+
+class Provider(Protocol):
+    name: str
+
+    async def send(self, email: OutgoingEmail) -> Accepted: ...
+
+    async def aclose(self) -> None: ...
+
+
+EventStatus = Literal["delivered", "bounced", "failed", "complained"]
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryEvent:
+    """What a provider's webhook tells about one message."""
+
+    provider_message_id: str | None
+    reference: str | None
+    status: EventStatus
+    recipient: str | None
+    reason: str | None
+    at: datetime | None
+    permanent: bool = True
+
+
+class InvalidSignature(Exception):
+    """A webhook request whose signature does not verify: answered 401, never processed."""
