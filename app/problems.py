@@ -72,7 +72,9 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
 
 async def _on_app_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return problem_response(exc.status, exc.title, exc.detail, exc.type, exc.errors)
+    return problem_response(
+        exc.status, exc.title, exc.detail, exc.type, exc.errors, headers=exc.headers
+    )
 
 
 async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
@@ -112,17 +114,28 @@ def install(app: FastAPI) -> None:
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries for the problems an operation declares."""
     described = {
+        401: "Unknown or revoked API key",
         404: "No such record",
         410: "Closed",
         413: "Body too large",
         422: "The request is not valid",
-        429: "Too many requests",
+        429: "Too many requests (see Retry-After)",
+        503: "Temporarily unavailable (see Retry-After)",
     }
     return {
         s: {
             "model": Problem,
             "description": described.get(s, "Problem"),
             "content": {MEDIA_TYPE: {}},
+            **({"headers": _RETRY_HEADERS} if s in (429, 503) else {}),
         }
         for s in statuses
     }
+
+
+_RETRY_HEADERS = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "schema": {"type": "integer", "example": 42},
+    },
+}
