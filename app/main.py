@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app import __version__, problems
+from app import __version__, openapi, problems
 from app.campaigns.router import router as campaigns_router
 from app.directory.router import router as embassies_router
 from app.health import router as health_router
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     problems.install(app)
+    openapi.install(app)
     app.include_router(health_router)
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")
