@@ -33,8 +33,3 @@ def current_partner(
 
 
 PartnerDep = Annotated[PartnerRecord | None, Depends(current_partner)]
-
-
-def partner_id(partner: PartnerDep) -> str | None:
-    """What counters and letters record: the partner's id, never its key."""
-    return partner.id if partner else None

@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -18,8 +18,25 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 COMPOSE = {"campaign_id": "navalny-appeal", "sender": {"name": "Jane Doe", "city": "Basel"}}
 
 
-def build(services: Services, **settings: Any) -> FastAPI:
-    return create_app(services=replace(services, settings=Settings(**settings)))
+@dataclass(frozen=True, slots=True)
+class Apps:
+    """Apps over the loaded services and the test's own database, with settings changed."""
+
+    services: Services
+    base: Settings
+
+    def settings(self, **overrides: Any) -> Settings:
+        # Validated again, so overrides are read like LETTERS_* values ("a, b" lists too).
+        return Settings.model_validate(self.base.model_dump() | overrides)
+
+    def build(self, **overrides: Any) -> FastAPI:
+        return create_app(self.settings(**overrides), services=self.services)
+
+    @asynccontextmanager
+    async def serve(self, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
+        """One app with these settings, its lifespan running, and a client from 203.0.113.7."""
+        async with running(self.build(**overrides)) as app, client(app) as c:
+            yield c
 
 
 @asynccontextmanager
@@ -31,13 +48,6 @@ async def running(app: FastAPI) -> AsyncIterator[FastAPI]:
 def client(app: FastAPI, ip: str = "203.0.113.7") -> httpx.AsyncClient:
     transport = httpx.ASGITransport(app=app, client=(ip, 50000))
     return httpx.AsyncClient(transport=transport, base_url="http://testserver")
-
-
-@asynccontextmanager
-async def serve(services: Services, **settings: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """One app with `settings`, its lifespan running, and a client from 203.0.113.7."""
-    async with running(build(services, **settings)) as app, client(app) as c:
-        yield c
 
 
 @asynccontextmanager

@@ -5,17 +5,15 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from app.services import Services
-
-from .apps import COMPOSE, serve
+from .apps import COMPOSE, Apps
 
 NGO = "https://ngo.example"
 STRANGER = "https://stranger.example"
 
 
 @pytest.fixture
-async def cors_client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
-    async with serve(services, cors_origins=f"{NGO}, http://localhost:3000") as c:
+async def cors_client(apps: Apps) -> AsyncIterator[httpx.AsyncClient]:
+    async with apps.serve(cors_origins=f"{NGO}, http://localhost:3000") as c:
         yield c
 
 

@@ -7,9 +7,8 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from app.partners.framing import EmbedFraming, with_frame_ancestors
-from app.services import Services
 
-from .apps import serve
+from .apps import Apps
 
 ORIGINS = ["https://a.example", "https://b.example"]
 
@@ -50,8 +49,8 @@ async def test_the_middleware_frames_embed_pages_and_leaves_the_rest_alone() -> 
     assert other.headers["x-frame-options"] == "DENY"
 
 
-async def test_the_service_names_its_cors_origins_as_frame_ancestors(services: Services) -> None:
-    async with serve(services, cors_origins="https://ngo.example") as c:
+async def test_the_service_names_its_cors_origins_as_frame_ancestors(apps: Apps) -> None:
+    async with apps.serve(cors_origins="https://ngo.example") as c:
         answer = await c.get("/embed/navalny-appeal")
         elsewhere = await c.get("/v1/campaigns")
     assert "frame-ancestors 'self' https://ngo.example" in answer.headers["content-security-policy"]

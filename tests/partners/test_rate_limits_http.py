@@ -6,9 +6,7 @@ from typing import Any
 
 import pytest
 
-from app.services import Services
-
-from .apps import COMPOSE, REDIS_URL, build, client, redis_prefix, running, serve
+from .apps import COMPOSE, REDIS_URL, Apps, client, redis_prefix, running
 
 PDF = "/v1/letters/pdf"
 COMPOSE_PATH = "/v1/letters/compose"
@@ -25,9 +23,9 @@ async def storage(request: pytest.FixtureRequest) -> AsyncIterator[dict[str, Any
 
 
 async def test_over_the_limit_is_429_problem_with_retry_after(
-    services: Services, storage: dict[str, Any]
+    apps: Apps, storage: dict[str, Any]
 ) -> None:
-    async with serve(services, rate_limit_compose="2/minute", **storage) as c:
+    async with apps.serve(rate_limit_compose="2/minute", **storage) as c:
         answers = [await c.post(COMPOSE_PATH, json=COMPOSE) for _ in range(3)]
     assert [a.status_code for a in answers] == [200, 200, 429]
     over = answers[2]
@@ -41,9 +39,9 @@ async def test_over_the_limit_is_429_problem_with_retry_after(
 
 
 async def test_compose_and_pdf_share_the_compose_limit(
-    services: Services, storage: dict[str, Any]
+    apps: Apps, storage: dict[str, Any]
 ) -> None:
-    async with serve(services, rate_limit_compose="2/hour", **storage) as c:
+    async with apps.serve(rate_limit_compose="2/hour", **storage) as c:
         first = await c.post(PDF, json=COMPOSE)
         second = await c.post(COMPOSE_PATH, json=COMPOSE)
         third = await c.post(PDF, json=COMPOSE)
@@ -52,9 +50,9 @@ async def test_compose_and_pdf_share_the_compose_limit(
 
 
 async def test_each_client_address_has_its_own_allowance(
-    services: Services, storage: dict[str, Any]
+    apps: Apps, storage: dict[str, Any]
 ) -> None:
-    app = build(services, rate_limit_compose="1/minute", **storage)
+    app = apps.build(rate_limit_compose="1/minute", **storage)
     async with running(app), client(app, "198.51.100.1") as a, client(app, "198.51.100.2") as b:
         assert (await a.post(COMPOSE_PATH, json=COMPOSE)).status_code == 200
         assert (await a.post(COMPOSE_PATH, json=COMPOSE)).status_code == 429
@@ -62,10 +60,10 @@ async def test_each_client_address_has_its_own_allowance(
 
 
 async def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(
-    services: Services,
+    apps: Apps,
 ) -> None:
-    async with serve(
-        services, rate_limit_compose="1/minute", trusted_proxies="203.0.113.0/24"
+    async with apps.serve(
+        rate_limit_compose="1/minute", trusted_proxies="203.0.113.0/24"
     ) as c:
         one = {"X-Forwarded-For": "198.51.100.1"}
         two = {"X-Forwarded-For": "198.51.100.2"}
@@ -74,17 +72,17 @@ async def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(
         assert (await c.post(COMPOSE_PATH, json=COMPOSE, headers=two)).status_code == 200
 
 
-async def test_other_routes_are_not_counted(services: Services) -> None:
-    async with serve(services, rate_limit_compose="1/minute") as c:
+async def test_other_routes_are_not_counted(apps: Apps) -> None:
+    async with apps.serve(rate_limit_compose="1/minute") as c:
         for _ in range(3):
             assert (await c.get("/v1/campaigns")).status_code == 200
         assert (await c.post(COMPOSE_PATH, json=COMPOSE)).status_code == 200
 
 
-async def test_two_app_instances_sharing_redis_share_the_limit(services: Services) -> None:
+async def test_two_app_instances_sharing_redis_share_the_limit(apps: Apps) -> None:
     async with redis_prefix() as prefix:
         settings = {"redis_url": REDIS_URL, "redis_prefix": prefix, "rate_limit_compose": "2/hour"}
-        one, two = build(services, **settings), build(services, **settings)
+        one, two = apps.build(**settings), apps.build(**settings)
         async with running(one), running(two), client(one) as a, client(two) as b:
             assert (await a.post(COMPOSE_PATH, json=COMPOSE)).status_code == 200
             assert (await b.post(COMPOSE_PATH, json=COMPOSE)).status_code == 200
@@ -92,8 +90,8 @@ async def test_two_app_instances_sharing_redis_share_the_limit(services: Service
             assert (await b.post(COMPOSE_PATH, json=COMPOSE)).status_code == 429
 
 
-async def test_in_memory_each_instance_counts_alone(services: Services) -> None:
-    one, two = (build(services, rate_limit_compose="1/hour") for _ in range(2))
+async def test_in_memory_each_instance_counts_alone(apps: Apps) -> None:
+    one, two = (apps.build(rate_limit_compose="1/hour") for _ in range(2))
     async with running(one), running(two), client(one) as a, client(two) as b:
         assert (await a.post(COMPOSE_PATH, json=COMPOSE)).status_code == 200
         assert (await b.post(COMPOSE_PATH, json=COMPOSE)).status_code == 200
@@ -106,15 +104,15 @@ def _closed_port() -> int:
     return port
 
 
-async def test_an_unreachable_redis_lets_letters_through(services: Services) -> None:
+async def test_an_unreachable_redis_lets_letters_through(apps: Apps) -> None:
     url = f"redis://127.0.0.1:{_closed_port()}/0"
-    async with serve(services, redis_url=url, rate_limit_compose="1/hour") as c:
+    async with apps.serve(redis_url=url, rate_limit_compose="1/hour") as c:
         answers = [await c.post(COMPOSE_PATH, json=COMPOSE) for _ in range(2)]
     assert [a.status_code for a in answers] == [200, 200]
 
 
-async def test_openapi_declares_the_429_and_its_retry_after(services: Services) -> None:
-    async with serve(services) as c:
+async def test_openapi_declares_the_429_and_its_retry_after(apps: Apps) -> None:
+    async with apps.serve() as c:
         paths = (await c.get("/openapi.json")).json()["paths"]
     for path in (COMPOSE_PATH, PDF):
         too_many = paths[path]["post"]["responses"]["429"]
