@@ -10,7 +10,7 @@ router = APIRouter(tags=["operations"])
 
 
 class Health(BaseModel):
-    status: str = Field(examples=["ok"])
+    status: str = Field(examples=["ok"], description="`ok` when the answer is yes.")
 
 
 @router.get("/healthz", summary="The process is up")

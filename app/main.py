@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from fastapi import FastAPI
 
-from app import __version__, problems
+from app import __version__, openapi, problems
 from app.campaigns.router import router as campaigns_router
 from app.db.database import Database
 from app.db.migrate import migrate
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     problems.install(app)
+    openapi.install(app)
     app.include_router(health_router)
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")
