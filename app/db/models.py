@@ -42,6 +42,9 @@ class LetterRow(Base):
     cc_sender: Mapped[bool] = mapped_column(Boolean, default=False)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     message_id: Mapped[str] = mapped_column(String(255))
+    # Our correlation id for the letter e-mail, handed to providers (never the letter id,
+    # which is the secret of the status URL); webhooks find the letter by it.
+    reference: Mapped[str | None] = mapped_column(String(64), unique=True)
     provider: Mapped[str | None] = mapped_column(String(32))
     provider_message_id: Mapped[str | None] = mapped_column(String(255), index=True)
     reason: Mapped[str | None] = mapped_column(Text)  # never personal: a code and a phrase

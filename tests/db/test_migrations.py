@@ -9,12 +9,13 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
 import app.db.models  # noqa: F401  (the tables the migrations must build)
 from app.db.base import Base
 from app.db.database import Database
-from app.db.migrate import migrate
+from app.db.migrate import alembic_config, migrate
 from tests.databases import POSTGRES, admin
 
 
@@ -69,3 +70,9 @@ async def test_processes_starting_at_once_on_a_fresh_postgresql_database() -> No
             await database.dispose()
     finally:
         await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_the_migrations_form_one_line() -> None:
+    # Two helpers adding a migration each at once leave two heads: the second must re-chain.
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1
