@@ -15,6 +15,7 @@ from app.health import router as health_router
 from app.letters.router import router as letters_router
 from app.partners import setup as partners_setup
 from app.partners.deps import current_partner
+from app.partners.store import source as partner_source
 from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
@@ -39,7 +40,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         try:
             await migrate(database)
             app.state.resources = Resources(database=database)
-            await partners.start()  # partners: rate limit storage, partner table refresh
+            await partners.start(partner_source(database))  # partners: table, rate limits
             try:
                 yield
             finally:
