@@ -27,9 +27,7 @@ def _declared_length(scope: Scope) -> int | None:
 
 
 class BodyLimit:
-    def __init__(
-        self, app: ASGIApp, limit: int, overrides: Sequence[tuple[str, int]] = ()
-    ) -> None:
+    def __init__(self, app: ASGIApp, limit: int, overrides: Sequence[tuple[str, int]] = ()) -> None:
         self.app = app
         self.limit = limit
         # (path prefix, limit): provider webhooks post batches larger than any letter.
