@@ -5,6 +5,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app.main import create_app
 from app.services import Services
+from app.settings import Settings
 
 
 def requests_counted(text: str) -> dict[tuple[str, str, str], float]:
@@ -47,10 +48,10 @@ async def test_latency_is_a_histogram_per_route(client: httpx.AsyncClient) -> No
 
 
 async def test_each_app_counts_only_its_own_requests(
-    client: httpx.AsyncClient, services: Services
+    client: httpx.AsyncClient, services: Services, app_settings: Settings
 ) -> None:
     await client.get("/healthz")
-    other = create_app(services=services)
+    other = create_app(app_settings, services=services)
     async with other.router.lifespan_context(other):
         transport = httpx.ASGITransport(app=other)
         async with httpx.AsyncClient(transport=transport, base_url="http://other") as c:

@@ -9,6 +9,7 @@ from starlette.types import Message, Receive, Scope, Send
 from app.main import create_app
 from app.middleware.body_limit import BodyLimit
 from app.services import Services
+from app.settings import Settings
 
 PROBLEM = "application/problem+json"
 
@@ -94,8 +95,8 @@ async def test_the_app_refuses_an_oversized_streamed_body(client: httpx.AsyncCli
     assert answer.json()["type"] == "/problems/too-large"
 
 
-async def test_the_limit_is_a_setting(services: Services) -> None:
-    settings = services.settings.model_copy(update={"max_body_bytes": 2048})
+async def test_the_limit_is_a_setting(services: Services, app_settings: Settings) -> None:
+    settings = app_settings.model_copy(update={"max_body_bytes": 2048})
     app = create_app(settings, services)
     body = {"campaign_id": "navalny-appeal", "sender": {"name": "J"}, "personal_note": "x" * 3000}
     async with app.router.lifespan_context(app), client_for(app) as c:
