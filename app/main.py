@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from app import __version__, openapi, problems
 from app.campaigns.router import router as campaigns_router
@@ -17,6 +17,8 @@ from app.metrics import Metrics
 from app.metrics_router import router as metrics_router
 from app.middleware.body_limit import BodyLimit
 from app.middleware.request_context import RequestContext, RouteTemplates
+from app.partners import setup as partners_setup
+from app.partners.deps import current_partner
 from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
@@ -41,7 +43,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         try:
             await migrate(database)
             app.state.resources = Resources(database=database)
-            yield
+            await partners.start()  # partners: rate limit storage, partner table refresh
+            try:
+                yield
+            finally:
+                await partners.stop()
         finally:
             await database.dispose()
 
@@ -50,9 +56,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Every request with an X-API-Key is attributed to its partner (401 if wrong).
+        dependencies=[Depends(current_partner)],
     )
     problems.install(app)
     openapi.install(app)
+    partners = partners_setup.install(app, settings)
     app.include_router(health_router)
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")
