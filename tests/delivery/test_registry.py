@@ -21,8 +21,13 @@ async def test_console_is_the_default(tmp_path: Path) -> None:
 
 async def test_smtp_takes_its_settings() -> None:
     settings = Settings(
-        email_provider="smtp", smtp_host="127.0.0.1", smtp_port=2525, smtp_tls="starttls",
-        smtp_username="relay", smtp_password="pw", smtp_timeout=3.0,
+        email_provider="smtp",
+        smtp_host="127.0.0.1",
+        smtp_port=2525,
+        smtp_tls="starttls",
+        smtp_username="relay",
+        smtp_password="pw",
+        smtp_timeout=3.0,
     )
     async with httpx.AsyncClient() as http:
         provider = make_provider(settings, http)
