@@ -17,6 +17,9 @@ class CampaignSummary(BaseModel):
     starts_at: datetime
     ends_at: datetime | None
     editable: bool = Field(description="Whether the person may replace the subject and body.")
+    platform_send: bool = Field(
+        True, description="Whether the platform sends letters for people (POST /v1/letters)."
+    )
 
 
 class CampaignField(BaseModel):
