@@ -12,6 +12,8 @@ from app.health import router as health_router
 from app.letters.router import router as letters_router
 from app.services import Services
 from app.settings import Settings
+from app.web.pages import Pages
+from app.web.router import install as install_web
 
 DESCRIPTION = """
 Find the Russian embassy that should receive a person's appeal for a political prisoner,
@@ -27,6 +29,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.services = services or Services.load(settings)
+        app.state.pages = Pages.load()  # web: templates and UI strings
         yield
 
     app = FastAPI(
@@ -40,4 +43,5 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")
     app.include_router(letters_router, prefix="/v1")
+    install_web(app)  # web: widget.js, /embed/{id}, the demo page, /static
     return app

@@ -88,6 +88,9 @@ class OtherWay(BaseModel):
     address: str | None = None
     embassy_id: str | None = None
     emails: list[str] = Field(default_factory=list)
+    # For `mission_email`: who that mission is, so a widget can name it in its own language.
+    name: str | None = None
+    city: str | None = None
 
 
 class ComposeResponse(BaseModel):

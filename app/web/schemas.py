@@ -1,0 +1,20 @@
+"""The shapes of the widget's own endpoint."""
+
+from pydantic import BaseModel, Field
+
+
+class WidgetConfig(BaseModel):
+    """What the widget needs besides the campaign: its words and how the platform sends."""
+
+    languages: list[str] = Field(examples=[["de", "en", "es", "fr", "ru"]])
+    messages: dict[str, dict[str, str]] = Field(
+        description="The widget's own words, by language then key."
+    )
+    sending: bool = Field(
+        description="Whether this service sends letters for people (POST /v1/letters)."
+    )
+    from_name: str = Field(
+        examples=["Embassy Letters"],
+        description='Letters sent for people are from "<name> via <from_name>".',
+    )
+    from_email: str = Field(examples=["letters@example.org"])
