@@ -41,8 +41,8 @@ class FormProblem(ValueError):
         self.fields = fields
 
 
-# ComposeRequest paths back to the form fields that carry them.
-_FIELD_OF = {"sender.name": "name", "sender.city": "place"}
+# Sender and ComposeRequest paths back to the form fields that carry them.
+_FIELD_OF = {"sender.name": "name", "sender.city": "place", "city": "place"}
 
 
 def compose_request(campaign: Campaign, form: EmbedForm, language: str) -> ComposeRequest:

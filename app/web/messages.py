@@ -72,6 +72,11 @@ def _read(path: Path) -> dict[str, str]:
 
 
 def _check_against(base: Mapping[str, str], strings: Mapping[str, str], label: str) -> None:
+    # Templates write `t.key`, and Jinja looks up attributes first: `t.copy` would be the
+    # mapping's method, printed to people instead of the word.
+    shadowed = sorted(k for k in strings if hasattr(dict, k))
+    if shadowed:
+        raise MessagesError(f"{label}: keys {shadowed} are names of mapping methods")
     missing = sorted(set(base) - set(strings))
     extra = sorted(set(strings) - set(base))
     if missing or extra:

@@ -74,7 +74,8 @@ async def widget_config(request: Request, pages: PagesDep, settings: SettingsDep
     return WidgetConfig(
         languages=list(pages.messages.languages),
         messages={k: dict(v) for k, v in pages.messages.texts.items()},
-        sending=_platform_sends(request),
+        sending=_has_route(request, "/v1/letters"),
+        reporting=_has_route(request, "/v1/letters/reported"),
         from_name=settings.from_name,
         from_email=settings.from_email,
     )
@@ -170,11 +171,11 @@ async def embed_pdf(ctx: ContextDep, campaign_id: str, form: FormDep) -> Respons
     )
 
 
-def _platform_sends(request: Request) -> bool:
-    # The widget offers "send it for me" only where this service has the route that does it.
+def _has_route(request: Request, path: str) -> bool:
+    # The widget offers a button only where this service has the route behind it.
     return any(
         isinstance(route, APIRoute)
-        and route.path == "/v1/letters"
+        and route.path == path
         and "POST" in (route.methods or ())
         for route in request.app.routes
     )

@@ -13,6 +13,10 @@ class WidgetConfig(BaseModel):
     sending: bool = Field(
         description="Whether this service sends letters for people (POST /v1/letters)."
     )
+    reporting: bool = Field(
+        description="Whether the service counts letters people send themselves "
+        "(POST /v1/letters/reported)."
+    )
     from_name: str = Field(
         examples=["Embassy Letters"],
         description='Letters sent for people are from "<name> via <from_name>".',
