@@ -9,9 +9,42 @@ from pathlib import Path
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app import logs
     from app.main import create_app
+    from app.settings import Settings
 
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    settings = Settings()
+    logs.configure(settings.log_level, settings.log_format)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        # ops: our JSON logs only. Uvicorn's access log would print query strings (?q=Basel)
+        # and client addresses; X-Forwarded-For is the app's to judge (LETTERS_TRUSTED_PROXIES).
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+        ws="none",
+    )
+    return 0
+
+
+def _migrate(_: argparse.Namespace) -> int:
+    import asyncio
+
+    from app.db.database import Database
+    from app.db.migrate import migrate
+    from app.settings import Settings
+
+    async def run() -> None:
+        database = Database.connect(Settings().database_url)
+        try:
+            await migrate(database)
+        finally:
+            await database.dispose()
+
+    asyncio.run(run())
     return 0
 
 
@@ -43,6 +76,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
     serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser(
+        "migrate", help="bring the database schema up to date (serve and worker do it too)"
+    )
+    migrate.set_defaults(run=_migrate)
 
     embassies = commands.add_parser("embassies", help="the embassy directory")
     sub = embassies.add_subparsers(dest="action", required=True, metavar="ACTION")

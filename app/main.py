@@ -2,14 +2,24 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
-from app import __version__, problems
+from app import __version__, openapi, problems
 from app.campaigns.router import router as campaigns_router
+from app.db.database import Database
+from app.db.migrate import migrate
 from app.directory.router import router as embassies_router
 from app.health import router as health_router
 from app.letters.router import router as letters_router
+from app.metrics import Metrics
+from app.metrics_router import router as metrics_router
+from app.middleware.body_limit import BodyLimit
+from app.middleware.request_context import RequestContext, RouteTemplates
+from app.partners import setup as partners_setup
+from app.partners.deps import current_partner
+from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
 from app.web.pages import Pages
@@ -28,20 +38,49 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.services = services or Services.load(settings)
-        app.state.pages = Pages.load()  # web: templates and UI strings
-        yield
+        # Given services keep their loaded data but take these settings (a database per test).
+        loaded = replace(services, settings=settings) if services else Services.load(settings)
+        app.state.services = loaded
+        database = Database.connect(settings.database_url)
+        try:
+            await migrate(database)
+            app.state.resources = Resources(database=database)
+            app.state.pages = Pages.load()  # web: templates and UI strings
+            await partners.start()  # partners: rate limit storage, partner table refresh
+            try:
+                yield
+            finally:
+                await partners.stop()
+        finally:
+            await database.dispose()
 
     app = FastAPI(
         title="Embassy letters",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Every request with an X-API-Key is attributed to its partner (401 if wrong).
+        dependencies=[Depends(current_partner)],
     )
     problems.install(app)
+    openapi.install(app)
+    partners = partners_setup.install(app, settings)
     app.include_router(health_router)
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")
     app.include_router(letters_router, prefix="/v1")
     install_web(app)  # web: widget.js, /embed/{id}, the demo page, /static
+    _install_operations(app, settings)
     return app
+
+
+def _install_operations(app: FastAPI, settings: Settings) -> None:
+    """Metrics, request ids and access logs, body limits (ops). The last added runs first."""
+    app.state.metrics = Metrics()
+    app.include_router(metrics_router)
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        overrides=[("/v1/webhooks/", settings.max_webhook_body_bytes)],
+    )
+    app.add_middleware(RequestContext, metrics=app.state.metrics, routes=RouteTemplates(app))

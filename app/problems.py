@@ -17,18 +17,21 @@ log = structlog.get_logger(__name__)
 
 
 class ProblemFieldError(BaseModel):
-    field: str = Field(examples=["sender.name"])
-    message: str = Field(examples=["Field required"])
+    field: str = Field(examples=["sender.name"], description="The bad field, dotted.")
+    message: str = Field(examples=["Field required"], description="What is wrong with it.")
 
 
 class Problem(BaseModel):
     """An RFC 9457 problem detail."""
 
-    type: str = Field(examples=["/problems/validation"])
-    title: str = Field(examples=["The request is not valid"])
-    status: int = Field(examples=[422])
-    detail: str = Field(examples=["1 field is not valid"])
-    errors: list[ProblemFieldError] = Field(default_factory=list)
+    type: str = Field(examples=["/problems/validation"], description="The kind of problem.")
+    title: str = Field(examples=["The request is not valid"],
+                       description="A short summary of the kind.")
+    status: int = Field(examples=[422], description="The HTTP status.")
+    detail: str = Field(examples=["1 field is not valid"],
+                        description="What went wrong with this request.")
+    errors: list[ProblemFieldError] = Field(
+        default_factory=list, description="One entry per bad field (validation problems).")
 
 
 def problem_response(
@@ -72,11 +75,38 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
 
 async def _on_app_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return problem_response(exc.status, exc.title, exc.detail, exc.type, exc.errors)
+    return problem_response(
+        exc.status, exc.title, exc.detail, exc.type, exc.errors, headers=exc.headers
+    )
 
 
-async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
+def _is_json(content_type: str | None) -> bool:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def _unsupported_media(request: Request, exc: RequestValidationError) -> bool:
+    # FastAPI hands a JSON-body route the raw bytes when the content type is not JSON; the
+    # error then sits at the body itself. Only JSON-body routes reach this, so form routes
+    # (whose errors name a field) keep their 422.
+    at_body = any(
+        tuple(e.get("loc", ())) == ("body",) and e.get("type") != "missing" for e in exc.errors()
+    )
+    return at_body and not _is_json(request.headers.get("content-type"))
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if _unsupported_media(request, exc):
+        return problem_response(
+            415,
+            "Unsupported media type",
+            "Send the body as JSON with Content-Type: application/json.",
+            "/problems/unsupported-media-type",
+            headers={"Accept": "application/json"},
+        )
     errors = _validation_errors(exc)
     noun = "field is" if len(errors) == 1 else "fields are"
     return problem_response(
@@ -88,12 +118,28 @@ async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+HTTP_TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Content too large",
+    415: "Unsupported media type",
+}
+# FastAPI answers 400 for a body it cannot parse: invalid UTF-8, nesting too deep for the
+# JSON parser, an integer of thousands of digits.
+HTTP_TYPES = {
+    400: "/problems/malformed-body",
+    413: "/problems/too-large",
+    415: "/problems/unsupported-media-type",
+}
+
+
 async def _on_http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    titles = {404: "Not found", 405: "Method not allowed", 413: "Content too large"}
-    title = titles.get(exc.status_code, "Error")
+    title = HTTP_TITLES.get(exc.status_code, "Error")
     detail = exc.detail if isinstance(exc.detail, str) else title
-    return problem_response(exc.status_code, title, detail, headers=exc.headers)
+    type_ = HTTP_TYPES.get(exc.status_code, "about:blank")
+    return problem_response(exc.status_code, title, detail, type_, headers=exc.headers)
 
 
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -110,19 +156,43 @@ def install(app: FastAPI) -> None:
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries for the problems an operation declares."""
-    described = {
-        404: "No such record",
-        410: "Closed",
-        413: "Body too large",
-        422: "The request is not valid",
-        429: "Too many requests",
-    }
-    return {
-        s: {
-            "model": Problem,
-            "description": described.get(s, "Problem"),
-            "content": {MEDIA_TYPE: {}},
-        }
-        for s in statuses
-    }
+    """OpenAPI `responses=` entries for the problems an operation declares, each with an
+    example of the problem it answers."""
+    return {s: _declared(s) for s in statuses}
+
+
+_DECLARED: dict[int, tuple[str, str, str]] = {
+    400: ("/problems/malformed-body", "Bad request", "There was an error parsing the body"),
+    401: ("/problems/unauthorized", "Unauthorized", "The API key is not valid."),
+    404: ("/problems/not-found", "Not found", "No embassy has the id 'xx-nowhere-embassy'."),
+    409: ("/problems/conflict", "Conflict", "This Idempotency-Key was used with another body."),
+    410: ("/problems/gone", "No longer available", "The campaign has ended."),
+    413: ("/problems/too-large", "Body too large", "The body is larger than 65536 bytes."),
+    415: ("/problems/unsupported-media-type", "Unsupported media type",
+          "Send application/json."),
+    422: ("/problems/validation", "The request is not valid", "1 field is not valid"),
+    429: ("/problems/rate-limited", "Too many requests", "Try again in 30 seconds."),
+    503: ("/problems/unavailable", "Service unavailable", "The database is not reachable."),
+}
+
+
+def _declared(status: int) -> dict[str, Any]:
+    type_, title, detail = _DECLARED.get(status, ("about:blank", "Problem", "Problem"))
+    example: dict[str, Any] = {"type": type_, "title": title, "status": status,
+                               "detail": detail, "errors": []}
+    if status == 422:
+        example["errors"] = [{"field": "sender.name", "message": "Field required"}]
+    schema = {"$ref": "#/components/schemas/Problem"}
+    declared: dict[str, Any] = {"model": Problem, "description": title,
+                                "content": {MEDIA_TYPE: {"schema": schema, "example": example}}}
+    if status in (429, 503):
+        declared["headers"] = _RETRY_HEADERS
+    return declared
+
+
+_RETRY_HEADERS = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "schema": {"type": "integer", "example": 30},
+    },
+}

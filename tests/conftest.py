@@ -1,13 +1,25 @@
-"""Shared fixtures: the loaded services once per run, an HTTP client over the real app."""
+"""Shared fixtures: the loaded services once per run, an HTTP client over the real app,
+and real databases (a SQLite file and a PostgreSQL database of this test session)."""
 
-from collections.abc import AsyncIterator
+import asyncio
+import io
+import json
+import logging
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import structlog
 
+from app import logs
+from app.db.database import Database
 from app.main import create_app
 from app.services import Services
 from app.settings import Settings
+from tests.databases import POSTGRES, admin, emptied, migrated
 
 
 @pytest.fixture(scope="session")
@@ -21,9 +33,84 @@ def services(settings: Settings) -> Services:
 
 
 @pytest.fixture
-async def client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(services=services)
+def app_settings(services: Services, tmp_path: Path) -> Settings:
+    """Settings for one test's app: its own SQLite file, no background worker."""
+    return services.settings.model_copy(
+        update={
+            "database_url": f"sqlite+aiosqlite:///{tmp_path / 'letters.db'}",
+            "worker_in_process": False,
+            "console_outbox": tmp_path / "outbox",
+        }
+    )
+
+
+@pytest.fixture
+async def client(services: Services, app_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(app_settings, services=services)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
+
+
+# --- Databases: every test that takes `database_url` runs on SQLite and on PostgreSQL ---
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A PostgreSQL database of this test session only (others share the server)."""
+    name = f"letters_test_{secrets.token_hex(6)}"
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES.format(name=name)
+    asyncio.run(migrated(url))
+    yield url
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty, migrated database: a fresh SQLite file, or the session's
+    PostgreSQL database with every table emptied. (Sync, so it runs outside the test's loop.)"""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'letters.db'}"
+        asyncio.run(migrated(url))
+        return url
+    url = str(request.getfixturevalue("postgres_database"))
+    asyncio.run(emptied(url))
+    return url
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    database = Database.connect(database_url)
+    yield database
+    await database.dispose()
+
+
+# --- ops: the JSON log lines a test produced (app.logs configured on a buffer, then undone)
+class LogLines:
+    def __init__(self, buffer: io.StringIO) -> None:
+        self.buffer = buffer
+
+    @property
+    def text(self) -> str:
+        return self.buffer.getvalue()
+
+    def events(self, name: str | None = None) -> list[dict[str, Any]]:
+        lines = [json.loads(line) for line in self.text.splitlines() if line.strip()]
+        return [e for e in lines if name is None or e.get("event") == name]
+
+
+@pytest.fixture
+def log_lines() -> Iterator[LogLines]:
+    touched = [logging.getLogger(n) for n in ("", "uvicorn", "uvicorn.error", "uvicorn.access")]
+    touched += [logging.getLogger(n) for n in ("httpx", "httpcore")]
+    saved = [(lg, lg.handlers[:], lg.level, lg.propagate, lg.disabled) for lg in touched]
+    buffer = io.StringIO()
+    logs.configure("info", "json", buffer)
+    yield LogLines(buffer)
+    for lg, handlers, level, propagate, disabled in saved:
+        lg.handlers[:] = handlers
+        lg.setLevel(level)
+        lg.propagate, lg.disabled = propagate, disabled
+    structlog.reset_defaults()

@@ -19,18 +19,33 @@ class EmbedForm(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    name: str = Field("", max_length=_MAX)
-    place: str = Field("", max_length=_MAX)
-    lang: str = Field("", max_length=20)
-    personal_note: str = Field("", max_length=_MAX)
-    signature: str = Field("full", max_length=20)
-    subject: str = Field("", max_length=_MAX)
-    body: str = Field("", max_length=_MAX)
-    embassy_id: str = Field("", max_length=200)
+    name: str = Field("", max_length=_MAX, examples=["Jane Doe"], description="Your name.")
+    place: str = Field(
+        "", max_length=_MAX, examples=["Basel"], description="Your town or city, as typed."
+    )
+    lang: str = Field("", max_length=20, examples=["en"], description="The page's language.")
+    personal_note: str = Field(
+        "", max_length=_MAX, examples=[""], description="A few words of the person's own."
+    )
+    signature: str = Field(
+        "full", max_length=20, examples=["initials"], description="`full` or `initials`."
+    )
+    subject: str = Field("", max_length=_MAX, examples=[""], description="The edited subject.")
+    body: str = Field("", max_length=_MAX, examples=[""], description="The edited letter.")
+    embassy_id: str = Field(
+        "",
+        max_length=200,
+        examples=["kz-almaty-consulate_general"],
+        description="Another mission to write through, chosen on the page.",
+    )
     # The letter as the server last rendered it: an unchanged text is not an edit, so a new
     # name or signature still renders anew.
-    rendered_subject: str = Field("", max_length=_MAX)
-    rendered_body: str = Field("", max_length=_MAX)
+    rendered_subject: str = Field(
+        "", max_length=_MAX, examples=[""], description="The subject as last rendered."
+    )
+    rendered_body: str = Field(
+        "", max_length=_MAX, examples=[""], description="The letter as last rendered."
+    )
 
 
 class FormProblem(ValueError):

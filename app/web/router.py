@@ -174,9 +174,7 @@ async def embed_pdf(ctx: ContextDep, campaign_id: str, form: FormDep) -> Respons
 def _has_route(request: Request, path: str) -> bool:
     # The widget offers a button only where this service has the route behind it.
     return any(
-        isinstance(route, APIRoute)
-        and route.path == path
-        and "POST" in (route.methods or ())
+        isinstance(route, APIRoute) and route.path == path and "POST" in (route.methods or ())
         for route in request.app.routes
     )
 

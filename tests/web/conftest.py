@@ -23,6 +23,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Playwright, asyn
 
 from app.main import create_app
 from app.services import Services
+from app.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -75,8 +76,23 @@ def serve(app: FastAPI) -> LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_server(services: Services) -> Iterator[LiveServer]:
-    live = serve(create_app(services=services))
+def live_settings(services: Services, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The browser session's own database; limits high enough for a whole suite from one IP."""
+    folder = tmp_path_factory.mktemp("live")
+    return services.settings.model_copy(
+        update={
+            "database_url": f"sqlite+aiosqlite:///{folder / 'letters.db'}",
+            "worker_in_process": False,
+            "console_outbox": folder / "outbox",
+            "rate_limit_compose": "100000/minute",
+            "rate_limit_send": "100000/minute",
+        }
+    )
+
+
+@pytest.fixture(scope="session")
+def live_server(services: Services, live_settings: Settings) -> Iterator[LiveServer]:
+    live = serve(create_app(live_settings, services=services))
     yield live
     live.stop()
 
