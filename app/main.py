@@ -23,6 +23,8 @@ from app.partners.store import source as partner_source
 from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
+from app.web.pages import Pages
+from app.web.router import install as install_web
 
 DESCRIPTION = """
 Find the Russian embassy that should receive a person's appeal for a political prisoner,
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         try:
             await migrate(database)
             app.state.resources = Resources(database=database)
+            app.state.pages = Pages.load()  # web: templates and UI strings
             await partners.start(partner_source(database))  # partners: table, rate limits
             try:
                 yield
@@ -67,6 +70,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")
     app.include_router(letters_router, prefix="/v1")
+    install_web(app)  # web: widget.js, /embed/{id}, the demo page, /static
     _install_operations(app, settings)
     return app
 
