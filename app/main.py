@@ -8,14 +8,15 @@ from fastapi import FastAPI
 
 from app import __version__, openapi, problems
 from app.campaigns.router import router as campaigns_router
-from app.db.database import Database
-from app.db.migrate import migrate
+from app.delivery.provider import Provider
 from app.directory.router import router as embassies_router
 from app.health import router as health_router
 from app.letters.router import router as letters_router
-from app.resources import Resources
+from app.letters.send_router import router as sending_router
+from app.resources import opened, running
 from app.services import Services
 from app.settings import Settings
+from app.stats.router import router as stats_router
 
 DESCRIPTION = """
 Find the Russian embassy that should receive a person's appeal for a political prisoner,
@@ -24,8 +25,13 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 """
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
-    """The application. `services` lets tests share one loaded directory and gazetteer."""
+def create_app(
+    settings: Settings | None = None,
+    services: Services | None = None,
+    provider: Provider | None = None,
+) -> FastAPI:
+    """The application. `services` lets tests share one loaded directory and gazetteer;
+    `provider` replaces the one LETTERS_EMAIL_PROVIDER names (tests)."""
     settings = settings or (services.settings if services else Settings())
 
     @asynccontextmanager
@@ -33,13 +39,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         # Given services keep their loaded data but take these settings (a database per test).
         loaded = replace(services, settings=settings) if services else Services.load(settings)
         app.state.services = loaded
-        database = Database.connect(settings.database_url)
-        try:
-            await migrate(database)
-            app.state.resources = Resources(database=database)
+        async with opened(loaded, provider) as resources, running(resources, settings):
+            app.state.resources = resources
             yield
-        finally:
-            await database.dispose()
 
     app = FastAPI(
         title="Embassy letters",
@@ -53,4 +55,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")
     app.include_router(letters_router, prefix="/v1")
+    # Sending through the platform
+    app.include_router(sending_router, prefix="/v1")
+    app.include_router(stats_router, prefix="/v1")
     return app
