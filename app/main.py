@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from app import __version__, openapi, problems
 from app.campaigns.router import router as campaigns_router
@@ -13,6 +13,8 @@ from app.directory.router import router as embassies_router
 from app.health import router as health_router
 from app.letters.router import router as letters_router
 from app.letters.send_router import router as sending_router
+from app.partners import setup as partners_setup
+from app.partners.deps import current_partner
 from app.resources import opened, running
 from app.services import Services
 from app.settings import Settings
@@ -39,18 +41,26 @@ def create_app(
         # Given services keep their loaded data but take these settings (a database per test).
         loaded = replace(services, settings=settings) if services else Services.load(settings)
         app.state.services = loaded
+        # The database (migrated), provider, counters and the in-process worker.
         async with opened(loaded, provider) as resources, running(resources, settings):
             app.state.resources = resources
-            yield
+            await partners.start()  # partners: rate limit storage, partner table refresh
+            try:
+                yield
+            finally:
+                await partners.stop()
 
     app = FastAPI(
         title="Embassy letters",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Every request with an X-API-Key is attributed to its partner (401 if wrong).
+        dependencies=[Depends(current_partner)],
     )
     problems.install(app)
     openapi.install(app)
+    partners = partners_setup.install(app, settings)
     app.include_router(health_router)
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")
