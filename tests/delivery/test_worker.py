@@ -2,6 +2,7 @@
 and two workers never sending the same letter."""
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
@@ -117,7 +118,8 @@ async def test_later_retries_back_off_up_to_minutes(queued: Harness) -> None:
         waits.append((row.due_at - clock.now).total_seconds())
         clock.now = row.due_at
     assert waits[0] <= 2.0 and waits[-1] <= 300.0 and waits[-1] >= 150.0
-    assert all(b >= a * 0.9 for a, b in zip(waits[:6], waits[1:7], strict=True))
+    # Uncapped, each step doubles: even with jitter a wait is never shorter than the last.
+    assert all(b >= a for a, b in itertools.pairwise(waits[:7]))
 
 
 async def test_a_permanent_failure_fails_the_letter_and_tells_the_person(
