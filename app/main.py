@@ -13,6 +13,10 @@ from app.directory.router import router as embassies_router
 from app.health import router as health_router
 from app.letters.router import router as letters_router
 from app.letters.send_router import router as sending_router
+from app.metrics import Metrics
+from app.metrics_router import router as metrics_router
+from app.middleware.body_limit import BodyLimit
+from app.middleware.request_context import RequestContext, RouteTemplates
 from app.partners import setup as partners_setup
 from app.partners.deps import current_partner
 from app.resources import opened, running
@@ -68,4 +72,17 @@ def create_app(
     # Sending through the platform
     app.include_router(sending_router, prefix="/v1")
     app.include_router(stats_router, prefix="/v1")
+    _install_operations(app, settings)
     return app
+
+
+def _install_operations(app: FastAPI, settings: Settings) -> None:
+    """Metrics, request ids and access logs, body limits (ops). The last added runs first."""
+    app.state.metrics = Metrics()
+    app.include_router(metrics_router)
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        overrides=[("/v1/webhooks/", settings.max_webhook_body_bytes)],
+    )
+    app.add_middleware(RequestContext, metrics=app.state.metrics, routes=RouteTemplates(app))
