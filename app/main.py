@@ -23,6 +23,8 @@ from app.resources import opened, running
 from app.services import Services
 from app.settings import Settings
 from app.stats.router import router as stats_router
+from app.web.pages import Pages
+from app.web.router import install as install_web
 
 DESCRIPTION = """
 Find the Russian embassy that should receive a person's appeal for a political prisoner,
@@ -48,6 +50,7 @@ def create_app(
         # The database (migrated), provider, counters and the in-process worker.
         async with opened(loaded, provider) as resources, running(resources, settings):
             app.state.resources = resources
+            app.state.pages = Pages.load()  # web: templates and UI strings
             await partners.start()  # partners: rate limit storage, partner table refresh
             try:
                 yield
@@ -72,6 +75,7 @@ def create_app(
     # Sending through the platform
     app.include_router(sending_router, prefix="/v1")
     app.include_router(stats_router, prefix="/v1")
+    install_web(app)  # web: widget.js, /embed/{id}, the demo page, /static
     _install_operations(app, settings)
     return app
 
