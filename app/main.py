@@ -9,6 +9,7 @@ from fastapi import Depends, FastAPI
 from app import __version__, openapi, problems
 from app.campaigns.router import router as campaigns_router
 from app.delivery.provider import Provider
+from app.delivery.webhook_router import router as webhooks_router
 from app.directory.router import router as embassies_router
 from app.health import router as health_router
 from app.letters.router import router as letters_router
@@ -75,6 +76,7 @@ def create_app(
     # Sending through the platform
     app.include_router(sending_router, prefix="/v1")
     app.include_router(stats_router, prefix="/v1")
+    app.include_router(webhooks_router, prefix="/v1")
     install_web(app)  # web: widget.js, /embed/{id}, the demo page, /static
     _install_operations(app, settings)
     return app
