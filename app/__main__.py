@@ -110,6 +110,9 @@ def parser() -> argparse.ArgumentParser:
 
     add_compose(commands)
     add_worker(commands)
+    from app.partners.cli import add_parser as add_partners
+
+    add_partners(commands)
     return root
 
 

@@ -20,6 +20,7 @@ from app.middleware.body_limit import BodyLimit
 from app.middleware.request_context import RequestContext, RouteTemplates
 from app.partners import setup as partners_setup
 from app.partners.deps import current_partner
+from app.partners.store import source as partner_source
 from app.resources import opened, running
 from app.services import Services
 from app.settings import Settings
@@ -52,7 +53,7 @@ def create_app(
         async with opened(loaded, provider) as resources, running(resources, settings):
             app.state.resources = resources
             app.state.pages = Pages.load()  # web: templates and UI strings
-            await partners.start()  # partners: rate limit storage, partner table refresh
+            await partners.start(partner_source(resources.database))  # partners: table, limits
             try:
                 yield
             finally:
