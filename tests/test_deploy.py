@@ -73,7 +73,10 @@ def test_compose_has_the_scaled_out_shape() -> None:
     assert api["LETTERS_WORKER_IN_PROCESS"] == "false"
     assert api["LETTERS_DATABASE_URL"].startswith("postgresql+asyncpg://")
     assert api["LETTERS_REDIS_URL"].startswith("redis://")
-    assert services["worker"]["command"][:3] == ["python", "-m", "app"]
+    for name in ("api", "worker"):
+        command = services[name]["command"]
+        assert command[:3] == ["python", "-m", "app"]
+        parser().parse_args(command[3:])  # a command the CLI has (it exits otherwise)
 
 
 def test_compose_names_only_settings_that_exist_with_values_they_accept() -> None:
