@@ -4,6 +4,7 @@ Adapters split failures into transient (the worker retries, honouring `retry_aft
 permanent (the letter fails with the reason). Nothing else may escape `send`.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
@@ -85,3 +86,25 @@ class DeliveryEvent:
 
 class InvalidSignature(Exception):
     """A webhook request whose signature does not verify: answered 401, never processed."""
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookRequest:
+    """A webhook call as the router received it; `headers` keys are lower-case.
+
+    The body stays raw bytes because every signature is computed over the exact bytes sent.
+    """
+
+    headers: Mapping[str, str]
+    query: Mapping[str, str]
+    body: bytes
+
+    @classmethod
+    def of(
+        cls, headers: Mapping[str, str], query: Mapping[str, str], body: bytes
+    ) -> "WebhookRequest":
+        """Build one from any header mapping, lower-casing the names."""
+        return cls({k.lower(): v for k, v in headers.items()}, dict(query), body)
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())

@@ -264,9 +264,29 @@ def _head(note: Any) -> str:
 
 
 def write(records: Sequence[Embassy], path: Path) -> None:
-    """Stable output: sorted by id, one key order, UTF-8 as written, a final newline."""
-    rows = [r.model_dump(mode="json") for r in sorted(records, key=lambda r: r.id)]
+    """Stable output: sorted by id, one key order, UTF-8 as written, a final newline.
+
+    A record whose facts are unchanged keeps the `updated_at` it was last written with, so
+    a rebuild dates only what the research changed (and its diff shows only that)."""
+    previous = _previous_rows(path)
+    rows = [_keep_date(r.model_dump(mode="json"), previous.get(r.id))
+            for r in sorted(records, key=lambda r: r.id)]
     path.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _previous_rows(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {row["id"]: row for row in rows if isinstance(row, dict) and "id" in row}
+
+
+def _keep_date(row: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
+    if before is None or "updated_at" not in before:
+        return row
+    same = {**row, "updated_at": None} == {**before, "updated_at": None}
+    return {**row, "updated_at": before["updated_at"]} if same else row
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -159,6 +159,18 @@ def test_the_output_is_stable_and_valid(tmp_path: Path,
     assert schema_errors(json.loads(first.read_text(encoding="utf-8"))) == []
 
 
+def test_a_rebuild_dates_only_the_records_that_changed(
+        tmp_path: Path, result: build_module.BuildResult) -> None:
+    out = tmp_path / "embassies.json"
+    write(result.records, out)
+    later = [r.model_copy(update={"updated_at": date(2031, 1, 1)}) for r in result.records]
+    later[0] = later[0].model_copy(update={"phones": ["+41 31 352 05 66"]})
+    write(later, out)
+    dates = {row["id"]: row["updated_at"] for row in json.loads(out.read_text("utf-8"))}
+    assert dates[later[0].id] == "2031-01-01"
+    assert {dates[r.id] for r in result.records[1:]} == {str(result.records[1].updated_at)}
+
+
 def test_a_broken_research_file_stops_the_build(tmp_path: Path) -> None:
     research = tmp_path / "research"
     research.mkdir()

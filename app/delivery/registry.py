@@ -1,0 +1,70 @@
+"""Which adapter `LETTERS_EMAIL_PROVIDER` names, and which parser reads a provider's webhook."""
+
+from collections.abc import Callable
+
+import httpx
+
+from app.delivery.console import ConsoleProvider
+from app.delivery.provider import DeliveryEvent, Provider, WebhookRequest
+from app.delivery.smtp import SmtpConfig, SmtpProvider
+from app.settings import Settings
+
+ProviderFactory = Callable[[Settings, httpx.AsyncClient], Provider]
+WebhookParser = Callable[[Settings, WebhookRequest], list[DeliveryEvent]]
+
+
+class UnknownProvider(Exception):
+    """A provider name that is not one of ours (or one that has no webhooks)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown e-mail provider: {name[:40]!r}")
+        self.provider_name = name
+
+
+class ProviderNotConfigured(ValueError):
+    """The chosen provider lacks a credential: refused at startup, not at the first letter."""
+
+
+def make_provider(settings: Settings, http: httpx.AsyncClient) -> Provider:
+    """The adapter for `settings.email_provider`, sharing the app's pooled HTTP client."""
+    factory = _FACTORIES.get(settings.email_provider)
+    if factory is None:
+        raise UnknownProvider(settings.email_provider)
+    return factory(settings, http)
+
+
+def parse_webhook(
+    provider_name: str, settings: Settings, request: WebhookRequest
+) -> list[DeliveryEvent]:
+    """The events in one webhook call; InvalidSignature unless it verifies."""
+    parser = _WEBHOOKS.get(provider_name)
+    if parser is None:
+        raise UnknownProvider(provider_name)
+    return parser(settings, request)
+
+
+def webhook_providers() -> frozenset[str]:
+    """The names `POST /v1/webhooks/{provider}` accepts."""
+    return frozenset(_WEBHOOKS)
+
+
+def _console(settings: Settings, http: httpx.AsyncClient) -> Provider:
+    return ConsoleProvider(settings.console_outbox)
+
+
+def _smtp(settings: Settings, http: httpx.AsyncClient) -> Provider:
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+    config = SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        tls=settings.smtp_tls,
+        username=settings.smtp_username,
+        password=password,
+        timeout=settings.smtp_timeout,
+    )
+    return SmtpProvider(config)
+
+
+_FACTORIES: dict[str, ProviderFactory] = {"console": _console, "smtp": _smtp}
+# console and smtp have no webhooks: a bounce reaches them as mail, not as an HTTP call.
+_WEBHOOKS: dict[str, WebhookParser] = {}

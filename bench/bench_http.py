@@ -1,0 +1,84 @@
+"""Over HTTP: start-up, resident memory, and compose throughput against /healthz (wrk).
+
+wrk comes from Debian's packages; this installs it when missing (as root, like CI).
+Rate limits are lifted for the run: the bench measures the service, not its limiter.
+"""
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import httpx
+
+from bench.server import Server, serve
+
+CONNECTIONS, THREADS, SECONDS = 32, 2, 8
+COMPOSE = {"campaign_id": "navalny-appeal", "language": "en",
+           "sender": {"name": "Jane Doe", "city": "Basel", "country": "CH"}}
+UNLIMITED = {"LETTERS_RATE_LIMIT_COMPOSE": "100000000/minute",
+             "LETTERS_RATE_LIMIT_SEND": "100000000/minute",
+             "LETTERS_WORKER_IN_PROCESS": "false"}
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    subprocess.run("apt-get update -qq && apt-get install -y -qq wrk", shell=True, check=True,
+                   stdout=subprocess.DEVNULL)
+    return shutil.which("wrk") or "wrk"
+
+
+def _wrk(wrk: str, url: str, script: Path | None = None) -> dict[str, float]:
+    args = [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+    if script:
+        args += ["-s", str(script)]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+            "p50_ms": _percentile(out, "50%"), "p99_ms": _percentile(out, "99%"),
+            "non_2xx": float(m.group(1)) if (m := re.search(r"Non-2xx.*?:\s+(\d+)", out)) else 0}
+
+
+def _percentile(out: str, label: str) -> float:
+    value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()  # type: ignore[union-attr]
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def _compose_script(folder: Path) -> Path:
+    body = json.dumps(COMPOSE).replace("\\", "\\\\").replace('"', '\\"')
+    script = folder / "compose.lua"
+    script.write_text('wrk.method = "POST"\n'
+                      'wrk.headers["Content-Type"] = "application/json"\n'
+                      f'wrk.body = "{body}"\n')
+    return script
+
+
+def _warm(server: Server) -> None:
+    with httpx.Client(base_url=server.url) as client:
+        for _ in range(20):
+            client.post("/v1/letters/compose", json=COMPOSE).raise_for_status()
+
+
+def run() -> dict[str, float]:
+    wrk = ensure_wrk()
+    with serve(UNLIMITED) as server, tempfile.TemporaryDirectory() as tmp:
+        _warm(server)
+        rss = server.rss_mb()
+        health = _wrk(wrk, f"{server.url}/healthz")
+        compose = _wrk(wrk, f"{server.url}/v1/letters/compose", _compose_script(Path(tmp)))
+    return {
+        "startup_to_healthy_s": server.startup_s, "rss_after_load_mb": rss,
+        "healthz_rps": health["rps"], "healthz_p50_ms": health["p50_ms"],
+        "healthz_p99_ms": health["p99_ms"],
+        "compose_rps": compose["rps"], "compose_p50_ms": compose["p50_ms"],
+        "compose_p99_ms": compose["p99_ms"], "compose_non_2xx": compose["non_2xx"],
+        "compose_vs_healthz": compose["rps"] / health["rps"],
+    }
+
+
+if __name__ == "__main__":
+    for name, value in run().items():
+        print(f"{name:28} {value:12.3f}")

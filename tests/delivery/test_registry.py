@@ -1,0 +1,45 @@
+"""Choosing the adapter from the settings, and routing webhooks by provider name."""
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.delivery.console import ConsoleProvider
+from app.delivery.provider import WebhookRequest
+from app.delivery.registry import UnknownProvider, make_provider, parse_webhook
+from app.delivery.smtp import SmtpProvider
+from app.settings import Settings
+
+
+async def test_console_is_the_default(tmp_path: Path) -> None:
+    async with httpx.AsyncClient() as http:
+        provider = make_provider(Settings(console_outbox=tmp_path), http)
+    assert isinstance(provider, ConsoleProvider)
+    assert provider.outbox == tmp_path
+
+
+async def test_smtp_takes_its_settings() -> None:
+    settings = Settings(
+        email_provider="smtp", smtp_host="127.0.0.1", smtp_port=2525, smtp_tls="starttls",
+        smtp_username="relay", smtp_password="pw", smtp_timeout=3.0,
+    )
+    async with httpx.AsyncClient() as http:
+        provider = make_provider(settings, http)
+    assert isinstance(provider, SmtpProvider)
+    assert provider.config.port == 2525 and provider.config.tls == "starttls"
+    assert provider.config.password == "pw" and provider.config.timeout == 3.0
+
+
+def test_webhook_for_a_name_that_is_not_ours() -> None:
+    request = WebhookRequest.of({"Content-Type": "application/json"}, {}, b"[]")
+    with pytest.raises(UnknownProvider):
+        parse_webhook("acme-mail", Settings(), request)
+    with pytest.raises(UnknownProvider):
+        parse_webhook("console", Settings(), request)
+
+
+def test_webhook_request_lowercases_header_names() -> None:
+    request = WebhookRequest.of({"Svix-Id": "msg_1"}, {"secret": "s"}, b"{}")
+    assert request.headers == {"svix-id": "msg_1"}
+    assert request.header("SVIX-ID") == "msg_1"

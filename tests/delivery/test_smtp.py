@@ -1,0 +1,177 @@
+"""The SMTP adapter against a real aiosmtpd relay on loopback."""
+
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from pathlib import Path
+from typing import Literal
+
+import pytest
+
+from app.delivery.provider import PermanentSendError, TransientSendError
+from app.delivery.smtp import SmtpConfig, SmtpProvider, classify_reply
+from tests.fakes.smtp_relay import Credentials, RelayHandler, free_port, running_relay
+from tests.fakes.tls import LoopbackCert, self_signed
+
+from .factory import EMBASSY, PERSON, letter
+
+
+@pytest.fixture(scope="module")
+def cert() -> LoopbackCert:
+    return self_signed()
+
+
+@pytest.fixture
+def relay() -> RelayHandler:
+    return RelayHandler()
+
+
+@pytest.fixture
+def plain_port(relay: RelayHandler) -> Iterator[int]:
+    with running_relay(relay) as port:
+        yield port
+
+
+def provider(
+    port: int,
+    tls: Literal["none", "starttls", "tls"] = "none",
+    username: str | None = None,
+    password: str | None = None,
+    tls_context: ssl.SSLContext | None = None,
+) -> SmtpProvider:
+    config = SmtpConfig("127.0.0.1", port, tls, username, password, timeout=5.0)
+    return SmtpProvider(config, tls_context=tls_context)
+
+
+async def test_plain_relay_gets_the_message_and_our_id_comes_back(
+    relay: RelayHandler, plain_port: int
+) -> None:
+    accepted = await provider(plain_port).send(letter())
+    assert accepted.provider_message_id == "<0f3a9c.letter@platform.example>"
+    (got,) = relay.messages
+    assert got.mail_from == "letters@platform.example"
+    assert got.rcpt_tos == (EMBASSY.email, PERSON.email)
+    parsed = message_from_bytes(got.content, policy=policy.default)
+    assert parsed["Message-ID"] == "<0f3a9c.letter@platform.example>"
+    assert parsed["Subject"] == "Обращение в защиту политзаключённого"
+    assert not got.tls
+
+
+async def test_starttls_with_auth(cert: LoopbackCert, tmp_path: Path, relay: RelayHandler) -> None:
+    server = cert.server_context(tmp_path)
+    with running_relay(relay, starttls=server, credentials=Credentials("relay", "s3cret")) as port:
+        smtp = provider(
+            port, tls="starttls", username="relay", password="s3cret",
+            tls_context=cert.client_context(),
+        )
+        await smtp.send(letter())
+    (got,) = relay.messages
+    assert got.tls and got.authenticated_as == "relay"
+
+
+async def test_wrong_password_is_permanent(
+    cert: LoopbackCert, tmp_path: Path, relay: RelayHandler
+) -> None:
+    server = cert.server_context(tmp_path)
+    with running_relay(relay, starttls=server, credentials=Credentials("relay", "s3cret")) as port:
+        smtp = provider(
+            port, tls="starttls", username="relay", password="wrong",
+            tls_context=cert.client_context(),
+        )
+        with pytest.raises(PermanentSendError, match="smtp 535"):
+            await smtp.send(letter())
+    assert relay.messages == []
+
+
+async def test_implicit_tls(cert: LoopbackCert, tmp_path: Path, relay: RelayHandler) -> None:
+    with running_relay(relay, implicit_tls=cert.server_context(tmp_path)) as port:
+        await provider(port, tls="tls", tls_context=cert.client_context()).send(letter())
+    (got,) = relay.messages
+    assert got.rcpt_tos == (EMBASSY.email, PERSON.email)
+
+
+async def test_untrusted_certificate_is_not_accepted(
+    cert: LoopbackCert, tmp_path: Path, relay: RelayHandler
+) -> None:
+    # The default context trusts the system CAs only, not the test's self-signed cert.
+    with (
+        running_relay(relay, implicit_tls=cert.server_context(tmp_path)) as port,
+        pytest.raises(TransientSendError, match="smtp connection"),
+    ):
+        await provider(port, tls="tls", tls_context=ssl.create_default_context()).send(letter())
+    assert relay.messages == []
+
+
+async def test_starttls_required_but_relay_offers_none(plain_port: int) -> None:
+    with pytest.raises(TransientSendError):
+        await provider(plain_port, tls="starttls").send(letter())
+
+
+@pytest.mark.parametrize(
+    ("reply", "error"),
+    [
+        ("421 4.7.0 Try again later, closing connection", TransientSendError),
+        ("451 4.3.0 Local error in processing", TransientSendError),
+        ("550 5.7.1 Message rejected as spam", PermanentSendError),
+    ],
+)
+async def test_data_replies_are_classified(
+    relay: RelayHandler, plain_port: int, reply: str, error: type[Exception]
+) -> None:
+    relay.data_reply = reply
+    with pytest.raises(error) as caught:
+        await provider(plain_port).send(letter())
+    assert str(caught.value).startswith(f"smtp {reply[:3]}")
+
+
+async def test_refused_embassy_is_permanent_and_its_address_is_not_in_the_reason(
+    relay: RelayHandler, plain_port: int
+) -> None:
+    relay.rcpt_replies[EMBASSY.email] = f"550 5.1.1 <{EMBASSY.email}>: Recipient address rejected"
+    with pytest.raises(PermanentSendError) as caught:
+        await provider(plain_port).send(letter(cc=()))
+    assert "550" in caught.value.reason
+    assert "@" not in caught.value.reason and "[address]" in caught.value.reason
+
+
+async def test_refused_embassy_with_cc_accepted_still_fails(
+    relay: RelayHandler, plain_port: int
+) -> None:
+    relay.rcpt_replies[EMBASSY.email] = "450 4.2.1 Mailbox is receiving mail too fast"
+    with pytest.raises(TransientSendError, match="smtp 450"):
+        await provider(plain_port).send(letter())
+
+
+async def test_refused_cc_only_still_counts_as_sent(relay: RelayHandler, plain_port: int) -> None:
+    relay.rcpt_replies[PERSON.email] = "550 5.1.1 no such user"
+    await provider(plain_port).send(letter())
+    (got,) = relay.messages
+    assert got.rcpt_tos == (EMBASSY.email,)
+
+
+async def test_nothing_listening_is_transient() -> None:
+    with pytest.raises(TransientSendError, match="smtp connection"):
+        await provider(free_port()).send(letter())
+
+
+async def test_silent_server_times_out_as_transient() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        accepted: list[socket.socket] = []
+        thread = threading.Thread(target=lambda: accepted.append(listener.accept()[0]))
+        thread.start()
+        smtp = SmtpProvider(SmtpConfig("127.0.0.1", listener.getsockname()[1], timeout=0.3))
+        with pytest.raises(TransientSendError, match="smtp connection"):
+            await smtp.send(letter())
+        thread.join()
+        for connection in accepted:
+            connection.close()
+
+
+def test_reply_classes_follow_rfc5321() -> None:
+    assert isinstance(classify_reply(452, "4.3.1 insufficient storage"), TransientSendError)
+    assert isinstance(classify_reply(554, "5.7.1 blocked"), PermanentSendError)
+    assert classify_reply(550, "x" * 500).reason.endswith("…")

@@ -1,0 +1,69 @@
+"""Every e-mail the shipped directory serves is re-checked against the quoted source text the
+research kept, so a typo in an address (or an address with no quote behind it) cannot slip in."""
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.directory.build import DEFAULT_MISSIONS, ROOT
+
+DIRECTORY = ROOT / "data" / "embassies.json"
+RESEARCH = ROOT / "data" / "research"
+
+
+def _read(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _plain(quote: str) -> str:
+    """Pages write "media.austria @ mid.ru" against harvesting; the address is the same."""
+    return re.sub(r"\s*@\s*", "@", quote).lower()
+
+
+def _quotes() -> dict[tuple[str, str], list[str]]:
+    """(record id, address) -> every quote that shows it, from both kinds of research."""
+    quotes: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for found in _read(DEFAULT_MISSIONS / "emails-found.json"):
+        quotes[(found["mission"], found["email"].lower())].append(found.get("evidence") or "")
+    for path in sorted(RESEARCH.glob("*.json")):
+        for patch in _read(path):
+            emails = (patch.get("evidence") or {}).get("emails") or {}
+            for address, quote in emails.items():
+                quotes[(patch["id"], address.lower())].append(quote or "")
+    return quotes
+
+
+def _served() -> list[tuple[str, str]]:
+    return [(r["id"], e) for r in _read(DIRECTORY) for e in r["emails"]]
+
+
+def _bounced() -> set[str]:
+    return {f["email"].lower() for f in _read(DEFAULT_MISSIONS / "emails-found.json")
+            if f.get("bounced")}
+
+
+@pytest.fixture(scope="module")
+def quotes() -> dict[tuple[str, str], list[str]]:
+    return _quotes()
+
+
+def test_the_directory_serves_e_mail_addresses() -> None:
+    assert len(_served()) >= 30  # the figure today: a failing build would ship none
+
+
+@pytest.mark.parametrize(("record_id", "address"), _served())
+def test_each_address_is_spelled_as_its_source_quotes_it(
+    quotes: dict[tuple[str, str], list[str]], record_id: str, address: str
+) -> None:
+    shown = quotes.get((record_id, address.lower()), [])
+    assert any(address.lower() in _plain(quote) for quote in shown), (
+        f"{record_id}: no kept quote contains {address!r}")
+
+
+def test_no_bounced_address_is_served() -> None:
+    served = {address.lower() for _, address in _served()}
+    assert not served & _bounced()

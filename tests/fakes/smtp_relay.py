@@ -1,0 +1,106 @@
+"""An SMTP relay on loopback (aiosmtpd in its own thread) that records what it accepted.
+
+It can be told to refuse: a reply per recipient at RCPT, or one reply for DATA, so tests see
+the 421/451/550 a real relay gives. Reused by the delivery benchmarks (messages are counted).
+"""
+
+import socket
+import ssl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+@dataclass(frozen=True)
+class Delivered:
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    content: bytes
+    authenticated_as: str | None
+    tls: bool
+
+
+@dataclass
+class RelayHandler:
+    """aiosmtpd handler; replies are full SMTP lines such as "550 5.1.1 no such user"."""
+
+    rcpt_replies: dict[str, str] = field(default_factory=dict)
+    data_reply: str | None = None
+    messages: list[Delivered] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        reply = self.rcpt_replies.get(address)
+        if reply is not None:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.data_reply is not None:
+            return self.data_reply
+        login = session.auth_data.decode() if isinstance(session.auth_data, bytes) else None
+        delivered = Delivered(
+            mail_from=envelope.mail_from,
+            rcpt_tos=tuple(envelope.rcpt_tos),
+            content=envelope.original_content or envelope.content,
+            authenticated_as=login if session.authenticated else None,
+            tls=session.ssl is not None,
+        )
+        with self.lock:
+            self.messages.append(delivered)
+        return "250 2.0.0 Message accepted for delivery"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str
+
+    def __call__(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        ok = (
+            isinstance(data, LoginPassword)
+            and data.login == self.username.encode()
+            and data.password == self.password.encode()
+        )
+        return AuthResult(success=ok, handled=False, auth_data=data.login if ok else None)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_relay(
+    handler: RelayHandler,
+    *,
+    starttls: ssl.SSLContext | None = None,
+    implicit_tls: ssl.SSLContext | None = None,
+    credentials: Credentials | None = None,
+) -> Iterator[int]:
+    """Runs a relay on 127.0.0.1 and yields its port."""
+    options: dict[str, Any] = {}
+    if starttls is not None:
+        options.update(tls_context=starttls, require_starttls=True)
+    if credentials is not None:
+        options.update(authenticator=credentials, auth_required=True)
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=free_port(), ssl_context=implicit_tls, **options
+    )
+    controller.start()
+    try:
+        yield controller.port
+    finally:
+        controller.stop()
