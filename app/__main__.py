@@ -15,6 +15,24 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(_: argparse.Namespace) -> int:
+    import asyncio
+
+    from app.db.database import Database
+    from app.db.migrate import migrate
+    from app.settings import Settings
+
+    async def run() -> None:
+        database = Database.connect(Settings().database_url)
+        try:
+            await migrate(database)
+        finally:
+            await database.dispose()
+
+    asyncio.run(run())
+    return 0
+
+
 def _embassies_check(args: argparse.Namespace) -> int:
     from app.directory.check import check
     from app.settings import Settings
@@ -43,6 +61,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
     serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser(
+        "migrate", help="bring the database schema up to date (serve and worker do it too)"
+    )
+    migrate.set_defaults(run=_migrate)
 
     embassies = commands.add_parser("embassies", help="the embassy directory")
     sub = embassies.add_subparsers(dest="action", required=True, metavar="ACTION")

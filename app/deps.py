@@ -6,8 +6,10 @@ from fastapi import Depends, Request
 
 from app.campaigns.registry import CampaignRegistry
 from app.client_ip import client_ip
+from app.db.database import Database
 from app.directory.directory import Directory
 from app.geo.resolve import Geo
+from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
 
@@ -48,3 +50,25 @@ GeoDep = Annotated[Geo, Depends(get_geo)]
 DirectoryDep = Annotated[Directory, Depends(get_directory)]
 CampaignsDep = Annotated[CampaignRegistry, Depends(get_campaigns)]
 ClientIpDep = Annotated[str | None, Depends(get_client_ip)]
+
+
+# --- Sending through the platform: the database, and the partner a request counts for ---
+
+
+def get_resources(request: Request) -> Resources:
+    resources: Resources = request.app.state.resources
+    return resources
+
+
+def get_database(resources: Annotated[Resources, Depends(get_resources)]) -> Database:
+    return resources.database
+
+
+def get_partner_id() -> str | None:
+    """The partner a request is counted for; None until API keys exist (helper `partners`)."""
+    return None
+
+
+ResourcesDep = Annotated[Resources, Depends(get_resources)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+PartnerIdDep = Annotated[str | None, Depends(get_partner_id)]

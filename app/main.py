@@ -2,14 +2,18 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 
 from fastapi import FastAPI
 
-from app import __version__, problems
+from app import __version__, openapi, problems
 from app.campaigns.router import router as campaigns_router
+from app.db.database import Database
+from app.db.migrate import migrate
 from app.directory.router import router as embassies_router
 from app.health import router as health_router
 from app.letters.router import router as letters_router
+from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
 
@@ -26,8 +30,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.services = services or Services.load(settings)
-        yield
+        # Given services keep their loaded data but take these settings (a database per test).
+        loaded = replace(services, settings=settings) if services else Services.load(settings)
+        app.state.services = loaded
+        database = Database.connect(settings.database_url)
+        try:
+            await migrate(database)
+            app.state.resources = Resources(database=database)
+            yield
+        finally:
+            await database.dispose()
 
     app = FastAPI(
         title="Embassy letters",
@@ -36,6 +48,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     problems.install(app)
+    openapi.install(app)
     app.include_router(health_router)
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")

@@ -17,18 +17,21 @@ log = structlog.get_logger(__name__)
 
 
 class ProblemFieldError(BaseModel):
-    field: str = Field(examples=["sender.name"])
-    message: str = Field(examples=["Field required"])
+    field: str = Field(examples=["sender.name"], description="The bad field, dotted.")
+    message: str = Field(examples=["Field required"], description="What is wrong with it.")
 
 
 class Problem(BaseModel):
     """An RFC 9457 problem detail."""
 
-    type: str = Field(examples=["/problems/validation"])
-    title: str = Field(examples=["The request is not valid"])
-    status: int = Field(examples=[422])
-    detail: str = Field(examples=["1 field is not valid"])
-    errors: list[ProblemFieldError] = Field(default_factory=list)
+    type: str = Field(examples=["/problems/validation"], description="The kind of problem.")
+    title: str = Field(examples=["The request is not valid"],
+                       description="A short summary of the kind.")
+    status: int = Field(examples=[422], description="The HTTP status.")
+    detail: str = Field(examples=["1 field is not valid"],
+                        description="What went wrong with this request.")
+    errors: list[ProblemFieldError] = Field(
+        default_factory=list, description="One entry per bad field (validation problems).")
 
 
 def problem_response(
@@ -110,19 +113,31 @@ def install(app: FastAPI) -> None:
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries for the problems an operation declares."""
-    described = {
-        404: "No such record",
-        410: "Closed",
-        413: "Body too large",
-        422: "The request is not valid",
-        429: "Too many requests",
-    }
-    return {
-        s: {
-            "model": Problem,
-            "description": described.get(s, "Problem"),
-            "content": {MEDIA_TYPE: {}},
-        }
-        for s in statuses
-    }
+    """OpenAPI `responses=` entries for the problems an operation declares, each with an
+    example of the problem it answers."""
+    return {s: _declared(s) for s in statuses}
+
+
+_DECLARED: dict[int, tuple[str, str, str]] = {
+    401: ("/problems/unauthorized", "Unauthorized", "The API key is not valid."),
+    404: ("/problems/not-found", "Not found", "No embassy has the id 'xx-nowhere-embassy'."),
+    409: ("/problems/conflict", "Conflict", "This Idempotency-Key was used with another body."),
+    410: ("/problems/gone", "No longer available", "The campaign has ended."),
+    413: ("/problems/too-large", "Body too large", "The body is larger than 65536 bytes."),
+    415: ("/problems/unsupported-media-type", "Unsupported media type",
+          "Send application/json."),
+    422: ("/problems/validation", "The request is not valid", "1 field is not valid"),
+    429: ("/problems/rate-limited", "Too many requests", "Try again in 30 seconds."),
+    503: ("/problems/unavailable", "Service unavailable", "The database is not reachable."),
+}
+
+
+def _declared(status: int) -> dict[str, Any]:
+    type_, title, detail = _DECLARED.get(status, ("about:blank", "Problem", "Problem"))
+    example: dict[str, Any] = {"type": type_, "title": title, "status": status,
+                               "detail": detail, "errors": []}
+    if status == 422:
+        example["errors"] = [{"field": "sender.name", "message": "Field required"}]
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {"model": Problem, "description": title,
+            "content": {MEDIA_TYPE: {"schema": schema, "example": example}}}

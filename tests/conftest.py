@@ -1,13 +1,19 @@
-"""Shared fixtures: the loaded services once per run, an HTTP client over the real app."""
+"""Shared fixtures: the loaded services once per run, an HTTP client over the real app,
+and real databases (a SQLite file and a PostgreSQL database of this test session)."""
 
-from collections.abc import AsyncIterator
+import asyncio
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
+from app.db.database import Database
 from app.main import create_app
 from app.services import Services
 from app.settings import Settings
+from tests.databases import POSTGRES, admin, emptied, migrated
 
 
 @pytest.fixture(scope="session")
@@ -21,9 +27,55 @@ def services(settings: Settings) -> Services:
 
 
 @pytest.fixture
-async def client(services: Services) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(services=services)
+def app_settings(services: Services, tmp_path: Path) -> Settings:
+    """Settings for one test's app: its own SQLite file, no background worker."""
+    return services.settings.model_copy(
+        update={
+            "database_url": f"sqlite+aiosqlite:///{tmp_path / 'letters.db'}",
+            "worker_in_process": False,
+            "console_outbox": tmp_path / "outbox",
+        }
+    )
+
+
+@pytest.fixture
+async def client(services: Services, app_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(app_settings, services=services)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
             yield c
+
+
+# --- Databases: every test that takes `database_url` runs on SQLite and on PostgreSQL ---
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A PostgreSQL database of this test session only (others share the server)."""
+    name = f"letters_test_{secrets.token_hex(6)}"
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    url = POSTGRES.format(name=name)
+    asyncio.run(migrated(url))
+    yield url
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of an empty, migrated database: a fresh SQLite file, or the session's
+    PostgreSQL database with every table emptied. (Sync, so it runs outside the test's loop.)"""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'letters.db'}"
+        asyncio.run(migrated(url))
+        return url
+    url = str(request.getfixturevalue("postgres_database"))
+    asyncio.run(emptied(url))
+    return url
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    database = Database.connect(database_url)
+    yield database
+    await database.dispose()

@@ -19,10 +19,14 @@ COMPOSE_EXAMPLE: dict[str, Any] = {
 class Sender(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200, examples=["Jane Doe"])
-    email: EmailStr | None = Field(None, examples=["jane@example.org"])
-    city: str | None = Field(None, max_length=200, examples=["Munich"])
-    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$", examples=["DE"])
+    name: str = Field(min_length=1, max_length=200, examples=["Jane Doe"],
+                      description="The name the letter is signed with.")
+    email: EmailStr | None = Field(None, examples=["jane@example.org"],
+                                   description="Needed only for the platform to send it.")
+    city: str | None = Field(None, max_length=200, examples=["Munich"],
+                             description="Where the person lives; named in the letter.")
+    country: str | None = Field(None, pattern=r"^[A-Za-z]{2}$", examples=["DE"],
+                                description="ISO 3166-1 alpha-2; with `city`, finds the embassy.")
     gender: Literal["feminine", "masculine"] | None = Field(
         None, description="Only for languages whose grammar needs it (Russian); never guessed."
     )
@@ -31,8 +35,8 @@ class Sender(BaseModel):
 class Coordinates(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lat: float = Field(ge=-90, le=90, examples=[48.137])
-    lon: float = Field(ge=-180, le=180, examples=[11.575])
+    lat: float = Field(ge=-90, le=90, examples=[48.137], description="Latitude, degrees.")
+    lon: float = Field(ge=-180, le=180, examples=[11.575], description="Longitude, degrees.")
 
 
 class ComposeRequest(BaseModel):
@@ -43,15 +47,27 @@ class ComposeRequest(BaseModel):
         json_schema_extra={"examples": [COMPOSE_EXAMPLE]},
     )
 
-    campaign_id: str = Field(max_length=100, examples=["navalny-appeal"])
-    language: str | None = Field(None, pattern=r"^[A-Za-z]{2}$", examples=["en"])
+    campaign_id: str = Field(max_length=100, examples=["navalny-appeal"],
+                             description="The campaign whose letter to compose.")
+    language: str | None = Field(
+        None, pattern=r"^[A-Za-z]{2}$", examples=["en"],
+        description="BCP 47 primary tag; absent: `Accept-Language`, then the campaign's default.")
     sender: Sender
-    location: Coordinates | None = None
-    embassy_id: str | None = Field(None, max_length=100, examples=["de-berlin-embassy"])
-    personal_note: str | None = Field(None, max_length=4000)
-    variant: int | None = Field(None, ge=0, examples=[3])
-    subject: str | None = Field(None, max_length=200, description="The person's own subject.")
-    body: str | None = Field(None, max_length=8000, description="The person's own letter text.")
+    location: Coordinates | None = Field(
+        None, description="Where the person is; absent: the sender's city and country, then "
+        "the client's IP address.")
+    embassy_id: str | None = Field(None, max_length=100, examples=["de-berlin-embassy"],
+                                   description="Write to this mission instead of the nearest.")
+    personal_note: str | None = Field(
+        None, max_length=4000, examples=["I have followed this case since 2020."],
+        description="A few words of the person's own, added to the letter; paragraphs kept.")
+    variant: int | None = Field(
+        None, ge=0, examples=[3],
+        description="Picks among the wordings; absent: derived from the inputs (stable).")
+    subject: str | None = Field(None, max_length=200, examples=["A letter about a prisoner"],
+                                description="The person's own subject.")
+    body: str | None = Field(None, max_length=8000, examples=["Dear Ambassador, ..."],
+                             description="The person's own letter text.")
     signature: Literal["full", "initials"] = Field(
         "full", description="`initials`: signed with initials and city only."
     )
@@ -61,47 +77,77 @@ class ComposeRequest(BaseModel):
 class Links(BaseModel):
     """One-tap links; each is null where the embassy has no e-mail on file."""
 
-    mailto: str | None = Field(examples=["mailto:info@russische-botschaft.de?subject=...&body=..."])
-    gmail: str | None = None
-    outlook: str | None = None
-    yahoo: str | None = None
+    mailto: str | None = Field(
+        examples=["mailto:rusbotschaft@bluewin.ch?subject=Appeal&body=Dear%20Ambassador"],
+        description="RFC 6068 link for the person's own mail app.")
+    gmail: str | None = Field(
+        None, description="Gmail's compose page, filled in.",
+        examples=["https://mail.google.com/mail/?view=cm&fs=1&to=rusbotschaft%40bluewin.ch"
+                  "&su=Appeal&body=Dear%20Ambassador"])
+    outlook: str | None = Field(
+        None, description="Outlook on the web's compose page, filled in.",
+        examples=["https://outlook.live.com/mail/0/deeplink/compose?to=rusbotschaft%40bluewin.ch"
+                  "&subject=Appeal&body=Dear%20Ambassador"])
+    yahoo: str | None = Field(
+        None, description="Yahoo Mail's compose page, filled in.",
+        examples=["https://compose.mail.yahoo.com/?to=rusbotschaft%40bluewin.ch"
+                  "&subject=Appeal&body=Dear%20Ambassador"])
 
 
 class Warning(BaseModel):
-    code: str = Field(examples=["link_too_long"])
-    message: str
-    links: list[str] = Field(default_factory=list, examples=[["mailto"]])
-    clients: list[str] = Field(default_factory=list)
+    code: str = Field(examples=["link_too_long"],
+                      description="`link_too_long`, `no_email_on_file`, ...: stable, for code.")
+    message: str = Field(examples=["The letter is too long for the mailto link in some mail "
+                                   "apps: use the fallback."], description="For the person.")
+    links: list[str] = Field(default_factory=list, examples=[["mailto"]],
+                             description="The links the warning is about.")
+    clients: list[str] = Field(default_factory=list, examples=[["outlook-desktop"]],
+                               description="The mail clients that will fail.")
 
 
 class Fallback(BaseModel):
-    mailto: str = Field(description="A link without the body, which every client opens.")
-    text: str = Field(description="The whole letter to paste into the message.")
+    mailto: str = Field(description="A link without the body, which every client opens.",
+                        examples=["mailto:rusbotschaft@bluewin.ch?subject=Appeal"])
+    text: str = Field(description="The whole letter to paste into the message.",
+                      examples=["Dear Ambassador,\n\n..."])
 
 
 class OtherWay(BaseModel):
     """A way to reach the embassy that works without its e-mail address."""
 
-    kind: Literal["website", "post", "pdf", "mission_email"] = Field(examples=["post"])
-    message: str
-    url: str | None = None
-    address: str | None = None
-    embassy_id: str | None = None
-    emails: list[str] = Field(default_factory=list)
+    kind: Literal["website", "post", "pdf", "mission_email"] = Field(
+        examples=["post"], description="What kind of way in this is.")
+    message: str = Field(examples=["Post the printable letter to the embassy."],
+                         description="The way in, said plainly for the person.")
+    url: str | None = Field(None, examples=["https://france.mid.ru"],
+                            description="A website or endpoint to open, where there is one.")
+    address: str | None = Field(None, examples=["40-50 Boulevard Lannes, 75116 Paris"],
+                                description="The postal address, where known.")
+    embassy_id: str | None = Field(None, examples=["fr-marseille-consulate_general"],
+                                   description="Another mission to write through.")
+    emails: list[str] = Field(default_factory=list, examples=[["consulat@example.org"]],
+                              description="That mission's addresses on file.")
 
 
 class ComposeResponse(BaseModel):
-    campaign_id: str = Field(examples=["navalny-appeal"])
-    language: str = Field(examples=["en"])
-    variant: int = Field(examples=[3])
+    campaign_id: str = Field(examples=["navalny-appeal"], description="The campaign.")
+    language: str = Field(examples=["en"], description="The language the letter is in.")
+    variant: int = Field(examples=[3], description="The wording chosen; send it again to "
+                         "get the same letter.")
     embassy: Embassy
-    reason: str = Field(examples=["embassy in your country"])
-    to: list[str] = Field(examples=[["info@russische-botschaft.de"]])
-    subject: str
-    body: str
+    reason: str = Field(examples=["embassy in your country"],
+                        description="Why this mission was chosen.")
+    to: list[str] = Field(examples=[["rusbotschaft@bluewin.ch"]],
+                          description="The recipients; empty when no e-mail is on file.")
+    subject: str = Field(examples=["Appeal on behalf of Aleksei Navalny"],
+                         description="The subject line.")
+    body: str = Field(examples=["Dear Ambassador,\n\nI am writing to you ..."],
+                      description="The letter, plain text, CRLF-free (links encode `\\n`).")
     links: Links
-    warnings: list[Warning] = Field(default_factory=list)
-    fallback: Fallback | None = None
+    warnings: list[Warning] = Field(default_factory=list,
+                                    description="What the person should know before sending.")
+    fallback: Fallback | None = Field(
+        None, description="What works everywhere when a link is too long for some clients.")
     other_ways: list[OtherWay] = Field(
         default_factory=list, description="Ways in that do not need the embassy's e-mail."
     )

@@ -1,0 +1,1 @@
+"""The database: SQLAlchemy 2 (async) models, the engine resource and Alembic migrations."""

@@ -1,0 +1,78 @@
+"""The migrations build exactly the tables the models describe, on both databases."""
+
+import asyncio
+import os
+import secrets
+import sys
+from asyncio.subprocess import PIPE
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, text
+
+import app.db.models  # noqa: F401  (the tables the migrations must build)
+from app.db.base import Base
+from app.db.database import Database
+from app.db.migrate import alembic_config, migrate
+from tests.databases import POSTGRES, admin
+
+
+def _differences(connection: Connection) -> list[object]:
+    return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
+
+
+async def test_the_schema_matches_the_models(database: Database) -> None:
+    async with database.engine.connect() as connection:
+        assert await connection.run_sync(_differences) == []
+
+
+async def test_migrating_again_is_a_no_op(database: Database) -> None:
+    await migrate(database)
+    async with database.sessions() as session:
+        versions = (await session.execute(text("SELECT version_num FROM alembic_version"))).all()
+    assert len(versions) == 1
+
+
+async def _migrate_in_a_process(url: str) -> int:
+    env = {**os.environ, "LETTERS_DATABASE_URL": url}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "app", "migrate", env=env, stdout=PIPE, stderr=PIPE
+    )
+    await process.communicate()
+    return process.returncode if process.returncode is not None else -1
+
+
+async def test_processes_starting_at_once_migrate_once(tmp_path: Path) -> None:
+    # A brand-new database and three processes upgrading it together (serve + workers).
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    assert await asyncio.gather(*(_migrate_in_a_process(url) for _ in range(3))) == [0] * 3
+    database = Database.connect(url)
+    try:
+        async with database.engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+    finally:
+        await database.dispose()
+
+
+async def test_processes_starting_at_once_on_a_fresh_postgresql_database() -> None:
+    name = f"letters_test_{secrets.token_hex(6)}"
+    await admin(f'CREATE DATABASE "{name}"')
+    url = POSTGRES.format(name=name)
+    try:
+        assert await asyncio.gather(*(_migrate_in_a_process(url) for _ in range(3))) == [0] * 3
+        database = Database.connect(url)
+        try:
+            async with database.engine.connect() as connection:
+                assert await connection.run_sync(_differences) == []
+        finally:
+            await database.dispose()
+    finally:
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_the_migrations_form_one_line() -> None:
+    # Two helpers adding a migration each at once leave two heads: the second must re-chain.
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1
