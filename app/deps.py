@@ -9,6 +9,7 @@ from app.client_ip import client_ip
 from app.db.database import Database
 from app.directory.directory import Directory
 from app.geo.resolve import Geo
+from app.partners.deps import PartnerDep
 from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
@@ -64,9 +65,9 @@ def get_database(resources: Annotated[Resources, Depends(get_resources)]) -> Dat
     return resources.database
 
 
-def get_partner_id() -> str | None:
-    """The partner a request is counted for; None until API keys exist (helper `partners`)."""
-    return None
+def get_partner_id(partner: PartnerDep) -> str | None:
+    """The partner a request is counted for (its X-API-Key); None for an anonymous request."""
+    return partner.id if partner else None
 
 
 ResourcesDep = Annotated[Resources, Depends(get_resources)]

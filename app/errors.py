@@ -23,6 +23,7 @@ class AppError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        self.headers: dict[str, str] = {}  # sent with the problem (Retry-After, ...)
 
 
 class NotFound(AppError):
@@ -50,3 +51,35 @@ class Gone(AppError):
     status = 410
     type = "/problems/gone"
     title = "No longer available"
+
+
+# --- Partners and embedding (app/partners) -------------------------------------------------
+class Unauthorized(AppError):
+    status = 401
+    type = "/problems/unauthorized"
+    title = "Not authorized"
+
+
+class TooManyRequests(AppError):
+    status = 429
+    type = "/problems/rate-limited"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int, limit: int) -> None:
+        super().__init__(detail)
+        self.headers = {
+            "Retry-After": str(retry_after),
+            "RateLimit-Limit": str(limit),
+            "RateLimit-Remaining": "0",
+            "RateLimit-Reset": str(retry_after),
+        }
+
+
+class Unavailable(AppError):
+    status = 503
+    type = "/problems/unavailable"
+    title = "Temporarily unavailable"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(retry_after)}

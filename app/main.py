@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from app import __version__, openapi, problems
 from app.campaigns.router import router as campaigns_router
@@ -13,6 +13,8 @@ from app.db.migrate import migrate
 from app.directory.router import router as embassies_router
 from app.health import router as health_router
 from app.letters.router import router as letters_router
+from app.partners import setup as partners_setup
+from app.partners.deps import current_partner
 from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
@@ -37,7 +39,11 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         try:
             await migrate(database)
             app.state.resources = Resources(database=database)
-            yield
+            await partners.start()  # partners: rate limit storage, partner table refresh
+            try:
+                yield
+            finally:
+                await partners.stop()
         finally:
             await database.dispose()
 
@@ -46,9 +52,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Every request with an X-API-Key is attributed to its partner (401 if wrong).
+        dependencies=[Depends(current_partner)],
     )
     problems.install(app)
     openapi.install(app)
+    partners = partners_setup.install(app, settings)
     app.include_router(health_router)
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")

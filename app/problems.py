@@ -75,7 +75,9 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
 
 async def _on_app_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return problem_response(exc.status, exc.title, exc.detail, exc.type, exc.errors)
+    return problem_response(
+        exc.status, exc.title, exc.detail, exc.type, exc.errors, headers=exc.headers
+    )
 
 
 async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
@@ -139,5 +141,16 @@ def _declared(status: int) -> dict[str, Any]:
     if status == 422:
         example["errors"] = [{"field": "sender.name", "message": "Field required"}]
     schema = {"$ref": "#/components/schemas/Problem"}
-    return {"model": Problem, "description": title,
-            "content": {MEDIA_TYPE: {"schema": schema, "example": example}}}
+    declared: dict[str, Any] = {"model": Problem, "description": title,
+                                "content": {MEDIA_TYPE: {"schema": schema, "example": example}}}
+    if status in (429, 503):
+        declared["headers"] = _RETRY_HEADERS
+    return declared
+
+
+_RETRY_HEADERS = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "schema": {"type": "integer", "example": 30},
+    },
+}

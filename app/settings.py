@@ -7,7 +7,12 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.partners.limit_spec import check_rate_limit
+from app.partners.origins import normalize_origins
+
 ROOT = Path(__file__).resolve().parent.parent
+# Development only: production sets LETTERS_KEY_SECRET (see README, "Partners").
+DEV_KEY_SECRET = "development-only-letters-key-secret"
 
 
 class Settings(BaseSettings):
@@ -94,6 +99,44 @@ class Settings(BaseSettings):
     resend_webhook_secret: SecretStr | None = Field(
         None, description="Svix signing secret whsec_..."
     )
+
+    # --- Partners and embedding (app/partners) ---------------------------------------------
+    key_secret: SecretStr = Field(
+        SecretStr(DEV_KEY_SECRET),
+        description="HMAC secret for stored API key digests; set it in production, the same "
+        "on every replica and for the CLI (changing it invalidates every key).",
+    )
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated origins allowed besides the partners' own."
+    )
+    rate_limit_compose: str = Field(
+        "60/minute", description="Per client IP: POST /v1/letters/compose and /v1/letters/pdf."
+    )
+    rate_limit_send: str = Field("5/hour", description="Per client IP: POST /v1/letters.")
+    rate_limit_partner: str = Field(
+        "600/minute", description="Per partner key, unless the partner has its own limit."
+    )
+    redis_url: str | None = Field(
+        None, description="redis://host:port/db: rate limits shared across replicas."
+    )
+    redis_prefix: str = Field("letters", description="Prefix of every key written to Redis.")
+    partners_refresh_seconds: float = Field(
+        5.0, gt=0, description="How often the in-memory partner table is reloaded."
+    )
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [o for o in value.split(",") if o.strip()]
+        return normalize_origins(list(value)) if isinstance(value, list | tuple) else value
+
+    @field_validator("rate_limit_compose", "rate_limit_send", "rate_limit_partner")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        return check_rate_limit(value)
+
+    # --- end partners -------------------------------------------------------------------------
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod

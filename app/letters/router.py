@@ -11,6 +11,7 @@ from app.letters.compose import Context, compose
 from app.letters.pdf import Paper, render_pdf
 from app.letters.printable import paper_for, printable
 from app.letters.schemas import ComposeRequest, ComposeResponse
+from app.partners.rate_deps import ComposeRateLimit
 from app.problems import responses
 
 router = APIRouter(prefix="/letters", tags=["letters"])
@@ -39,7 +40,8 @@ ContextDep = Annotated[Context, Depends(_context)]
 @router.post(
     "/compose",
     summary="Compose a letter and the links that send it",
-    responses=responses(404, 410, 422),
+    responses=responses(404, 410, 422, 429),
+    dependencies=[ComposeRateLimit],
 )
 async def compose_letter(ctx: ContextDep, body: ComposeRequest) -> ComposeResponse:
     """The letter in the person's language, addressed to the right embassy. Nothing is stored."""
@@ -52,8 +54,9 @@ async def compose_letter(ctx: ContextDep, body: ComposeRequest) -> ComposeRespon
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {}}, "description": "A printable letter"},
-        **responses(404, 410, 422),
+        **responses(404, 410, 422, 429),
     },
+    dependencies=[ComposeRateLimit],
 )
 async def letter_pdf(
     ctx: ContextDep,

@@ -1,0 +1,81 @@
+"""Counting requests against limits (the `limits` library): in memory, or in Redis.
+
+A moving window: "5/hour" means at most five in any sixty minutes, with no burst of ten
+across the turn of an hour as a fixed window allows. Redis makes the count shared by
+every replica; in memory each process counts alone (one process, or development).
+"""
+
+import math
+import time
+from dataclasses import dataclass
+
+import redis.asyncio
+import structlog
+from limits import RateLimitItem
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    allowed: bool
+    limit: int
+    retry_after: int = 0  # seconds until one more request would be allowed
+
+
+class Limiter:
+    """One storage, one strategy; `close()` releases what `memory()`/`redis()` opened."""
+
+    def __init__(self, storage: Storage, pool: redis.asyncio.ConnectionPool | None = None):
+        self._storage = storage
+        self._pool = pool
+        self._strategy = MovingWindowRateLimiter(storage)
+
+    @classmethod
+    def memory(cls) -> "Limiter":
+        return cls(MemoryStorage(wrap_exceptions=True))
+
+    @classmethod
+    def redis(cls, url: str, prefix: str) -> "Limiter":
+        """Nothing connects until the first hit; every key starts with `prefix`."""
+        pool = redis.asyncio.ConnectionPool.from_url(
+            url, socket_connect_timeout=1.0, socket_timeout=1.0
+        )
+        storage = RedisStorage(
+            f"async+{url}",
+            wrap_exceptions=True,
+            implementation="redispy",
+            key_prefix=f"{prefix}:ratelimit",
+            connection_pool=pool,  # type: ignore[arg-type]  # passed through to redis-py
+        )
+        return cls(storage, pool)
+
+    async def hit(self, item: RateLimitItem, *identity: str) -> Verdict:
+        """Count one request for `identity` under `item`.
+
+        If the storage is down the request is let through (and logged): a broken Redis
+        should not silence everyone writing a letter; the per-embassy daily limit and the
+        confirmation e-mail still stand between a flood and an embassy.
+        """
+        try:
+            if await self._strategy.hit(item, *identity):
+                return Verdict(True, item.amount)
+            stats = await self._strategy.get_window_stats(item, *identity)
+        except StorageError as exc:
+            failure = type(exc.storage_error).__name__
+            log.warning("rate_limit_storage_unavailable", error_type=failure)
+            return Verdict(True, item.amount)
+        wait = max(1, math.ceil(stats.reset_time - time.time()))
+        return Verdict(False, item.amount, wait)
+
+    async def clear(self, item: RateLimitItem, *identity: str) -> None:
+        await self._strategy.clear(item, *identity)
+
+    async def close(self) -> None:
+        if isinstance(self._storage, MemoryStorage) and self._storage.timer:
+            self._storage.timer.cancel()
+        if self._pool is not None:
+            await self._pool.aclose()
