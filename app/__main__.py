@@ -9,9 +9,24 @@ from pathlib import Path
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app import logs
     from app.main import create_app
+    from app.settings import Settings
 
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    settings = Settings()
+    logs.configure(settings.log_level, settings.log_format)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        # ops: our JSON logs only. Uvicorn's access log would print query strings (?q=Basel)
+        # and client addresses; X-Forwarded-For is the app's to judge (LETTERS_TRUSTED_PROXIES).
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+        server_header=False,
+        ws="none",
+    )
     return 0
 
 

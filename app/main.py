@@ -13,6 +13,10 @@ from app.db.migrate import migrate
 from app.directory.router import router as embassies_router
 from app.health import router as health_router
 from app.letters.router import router as letters_router
+from app.metrics import Metrics
+from app.metrics_router import router as metrics_router
+from app.middleware.body_limit import BodyLimit
+from app.middleware.request_context import RequestContext, RouteTemplates
 from app.partners import setup as partners_setup
 from app.partners.deps import current_partner
 from app.resources import Resources
@@ -62,4 +66,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")
     app.include_router(letters_router, prefix="/v1")
+    _install_operations(app, settings)
     return app
+
+
+def _install_operations(app: FastAPI, settings: Settings) -> None:
+    """Metrics, request ids and access logs, body limits (ops). The last added runs first."""
+    app.state.metrics = Metrics()
+    app.include_router(metrics_router)
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        overrides=[("/v1/webhooks/", settings.max_webhook_body_bytes)],
+    )
+    app.add_middleware(RequestContext, metrics=app.state.metrics, routes=RouteTemplates(app))

@@ -80,8 +80,33 @@ async def _on_app_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
+def _is_json(content_type: str | None) -> bool:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+def _unsupported_media(request: Request, exc: RequestValidationError) -> bool:
+    # FastAPI hands a JSON-body route the raw bytes when the content type is not JSON; the
+    # error then sits at the body itself. Only JSON-body routes reach this, so form routes
+    # (whose errors name a field) keep their 422.
+    at_body = any(
+        tuple(e.get("loc", ())) == ("body",) and e.get("type") != "missing" for e in exc.errors()
+    )
+    return at_body and not _is_json(request.headers.get("content-type"))
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if _unsupported_media(request, exc):
+        return problem_response(
+            415,
+            "Unsupported media type",
+            "Send the body as JSON with Content-Type: application/json.",
+            "/problems/unsupported-media-type",
+            headers={"Accept": "application/json"},
+        )
     errors = _validation_errors(exc)
     noun = "field is" if len(errors) == 1 else "fields are"
     return problem_response(
@@ -93,12 +118,28 @@ async def _on_validation(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+HTTP_TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Content too large",
+    415: "Unsupported media type",
+}
+# FastAPI answers 400 for a body it cannot parse: invalid UTF-8, nesting too deep for the
+# JSON parser, an integer of thousands of digits.
+HTTP_TYPES = {
+    400: "/problems/malformed-body",
+    413: "/problems/too-large",
+    415: "/problems/unsupported-media-type",
+}
+
+
 async def _on_http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    titles = {404: "Not found", 405: "Method not allowed", 413: "Content too large"}
-    title = titles.get(exc.status_code, "Error")
+    title = HTTP_TITLES.get(exc.status_code, "Error")
     detail = exc.detail if isinstance(exc.detail, str) else title
-    return problem_response(exc.status_code, title, detail, headers=exc.headers)
+    type_ = HTTP_TYPES.get(exc.status_code, "about:blank")
+    return problem_response(exc.status_code, title, detail, type_, headers=exc.headers)
 
 
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -121,6 +162,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 _DECLARED: dict[int, tuple[str, str, str]] = {
+    400: ("/problems/malformed-body", "Bad request", "There was an error parsing the body"),
     401: ("/problems/unauthorized", "Unauthorized", "The API key is not valid."),
     404: ("/problems/not-found", "Not found", "No embassy has the id 'xx-nowhere-embassy'."),
     409: ("/problems/conflict", "Conflict", "This Idempotency-Key was used with another body."),

@@ -138,6 +138,20 @@ class Settings(BaseSettings):
 
     # --- end partners -------------------------------------------------------------------------
 
+    # Operations (ops): logs and request body limits
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Least severe log level written."
+    )
+    log_format: Literal["json", "console"] = Field(
+        "json", description="`json`: one object a line; `console`: for a terminal."
+    )
+    max_body_bytes: int = Field(
+        65536, ge=1024, description="Largest request body; larger ones get 413 unread."
+    )
+    max_webhook_body_bytes: int = Field(
+        1048576, ge=1024, description="Largest body on /v1/webhooks/ (providers post batches)."
+    )
+
     @field_validator("trusted_proxies", mode="before")
     @classmethod
     def _split_proxies(cls, value: object) -> object:

@@ -2,13 +2,19 @@
 and real databases (a SQLite file and a PostgreSQL database of this test session)."""
 
 import asyncio
+import io
+import json
+import logging
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import structlog
 
+from app import logs
 from app.db.database import Database
 from app.main import create_app
 from app.services import Services
@@ -79,3 +85,32 @@ async def database(database_url: str) -> AsyncIterator[Database]:
     database = Database.connect(database_url)
     yield database
     await database.dispose()
+
+
+# --- ops: the JSON log lines a test produced (app.logs configured on a buffer, then undone)
+class LogLines:
+    def __init__(self, buffer: io.StringIO) -> None:
+        self.buffer = buffer
+
+    @property
+    def text(self) -> str:
+        return self.buffer.getvalue()
+
+    def events(self, name: str | None = None) -> list[dict[str, Any]]:
+        lines = [json.loads(line) for line in self.text.splitlines() if line.strip()]
+        return [e for e in lines if name is None or e.get("event") == name]
+
+
+@pytest.fixture
+def log_lines() -> Iterator[LogLines]:
+    touched = [logging.getLogger(n) for n in ("", "uvicorn", "uvicorn.error", "uvicorn.access")]
+    touched += [logging.getLogger(n) for n in ("httpx", "httpcore")]
+    saved = [(lg, lg.handlers[:], lg.level, lg.propagate, lg.disabled) for lg in touched]
+    buffer = io.StringIO()
+    logs.configure("info", "json", buffer)
+    yield LogLines(buffer)
+    for lg, handlers, level, propagate, disabled in saved:
+        lg.handlers[:] = handlers
+        lg.setLevel(level)
+        lg.propagate, lg.disabled = propagate, disabled
+    structlog.reset_defaults()

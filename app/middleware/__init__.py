@@ -1,0 +1,1 @@
+"""Pure ASGI middleware: request ids, access logs and metrics; body size limits."""

@@ -1,0 +1,45 @@
+"""app.logs: JSON lines, exceptions without their messages, uvicorn's access log silenced."""
+
+import logging
+
+import structlog
+
+from .conftest import LogLines
+
+
+def test_structlog_and_standard_logging_share_one_json_format(log_lines: LogLines) -> None:
+    structlog.get_logger("app.test").info("letter_queued", letter_id="l-1")
+    logging.getLogger("some.library").warning("disk %s", "slow")
+    first, second = log_lines.events()
+    assert (first["event"], first["letter_id"], first["level"]) == ("letter_queued", "l-1", "info")
+    assert (second["event"], second["level"], second["logger"]) == (
+        "disk slow",
+        "warning",
+        "some.library",
+    )
+
+
+def test_an_exception_is_logged_by_type_and_frames_never_by_message(log_lines: LogLines) -> None:
+    try:
+        raise ValueError("Jane Doe <jane@example.org> wrote from Basel")
+    except ValueError:
+        structlog.get_logger("app.test").exception("send_failed")
+        logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
+    for line in log_lines.events():
+        assert line["error_type"] == "ValueError"
+        assert any("test_logs.py" in frame for frame in line["frames"])
+    assert "jane" not in log_lines.text.lower()
+    assert "Basel" not in log_lines.text
+
+
+def test_uvicorns_access_log_is_off(log_lines: LogLines) -> None:
+    # Uvicorn logs '%s - "%s %s HTTP/%s" %d' with the client address and the full query.
+    logging.getLogger("uvicorn.access").info(
+        '%s - "%s %s HTTP/%s" %d',
+        "203.0.113.7:5000",
+        "GET",
+        "/v1/embassies/nearest?q=Basel",
+        "1.1",
+        200,
+    )
+    assert log_lines.text == ""
