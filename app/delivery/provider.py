@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal, Protocol
 
+from app.errors import AppError
+
 
 @dataclass(frozen=True, slots=True)
 class Address:
@@ -108,3 +110,15 @@ class WebhookRequest:
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
+
+
+class MalformedWebhook(AppError):
+    """A webhook that verified but whose body is not the provider's documented shape."""
+
+    status = 400
+    type = "/problems/webhook-malformed"
+    title = "The webhook body is not understood"
+
+
+class ProviderNotConfigured(ValueError):
+    """The chosen provider lacks a credential: refused at startup, not at the first letter."""

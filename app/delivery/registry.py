@@ -5,7 +5,12 @@ from collections.abc import Callable
 import httpx
 
 from app.delivery.console import ConsoleProvider
-from app.delivery.provider import DeliveryEvent, Provider, WebhookRequest
+from app.delivery.provider import (
+    DeliveryEvent,
+    Provider,
+    WebhookRequest,
+)
+from app.delivery.providers import mailgun, postmark, resend, sendgrid, ses
 from app.delivery.smtp import SmtpConfig, SmtpProvider
 from app.settings import Settings
 
@@ -19,10 +24,6 @@ class UnknownProvider(Exception):
     def __init__(self, name: str) -> None:
         super().__init__(f"unknown e-mail provider: {name[:40]!r}")
         self.provider_name = name
-
-
-class ProviderNotConfigured(ValueError):
-    """The chosen provider lacks a credential: refused at startup, not at the first letter."""
 
 
 def make_provider(settings: Settings, http: httpx.AsyncClient) -> Provider:
@@ -65,6 +66,19 @@ def _smtp(settings: Settings, http: httpx.AsyncClient) -> Provider:
     return SmtpProvider(config)
 
 
-_FACTORIES: dict[str, ProviderFactory] = {"console": _console, "smtp": _smtp}
+_HTTP_PROVIDERS = {
+    "postmark": postmark,
+    "sendgrid": sendgrid,
+    "mailgun": mailgun,
+    "ses": ses,
+    "resend": resend,
+}
+_FACTORIES: dict[str, ProviderFactory] = {
+    "console": _console,
+    "smtp": _smtp,
+    **{name: module.make for name, module in _HTTP_PROVIDERS.items()},
+}
 # console and smtp have no webhooks: a bounce reaches them as mail, not as an HTTP call.
-_WEBHOOKS: dict[str, WebhookParser] = {}
+_WEBHOOKS: dict[str, WebhookParser] = {
+    name: module.parse_webhook for name, module in _HTTP_PROVIDERS.items()
+}

@@ -63,7 +63,10 @@ async def test_starttls_with_auth(cert: LoopbackCert, tmp_path: Path, relay: Rel
     server = cert.server_context(tmp_path)
     with running_relay(relay, starttls=server, credentials=Credentials("relay", "s3cret")) as port:
         smtp = provider(
-            port, tls="starttls", username="relay", password="s3cret",
+            port,
+            tls="starttls",
+            username="relay",
+            password="s3cret",
             tls_context=cert.client_context(),
         )
         await smtp.send(letter())
@@ -77,7 +80,10 @@ async def test_wrong_password_is_permanent(
     server = cert.server_context(tmp_path)
     with running_relay(relay, starttls=server, credentials=Credentials("relay", "s3cret")) as port:
         smtp = provider(
-            port, tls="starttls", username="relay", password="wrong",
+            port,
+            tls="starttls",
+            username="relay",
+            password="wrong",
             tls_context=cert.client_context(),
         )
         with pytest.raises(PermanentSendError, match="smtp 535"):

@@ -1,0 +1,1 @@
+"""The HTTP e-mail providers: one module each, with its `send` adapter and webhook parser."""

@@ -1,0 +1,185 @@
+"""Amazon SES v2: `POST /v2/email/outbound-emails` with raw MIME, signed with SigV4.
+
+Events arrive through SNS over HTTPS. Checking SNS's X.509 signature means fetching AWS's
+certificate at run time, so instead the subscription URL carries a shared secret
+(`?secret=…`) compared in constant time; a subscription confirmation is only acknowledged
+(the operator confirms it in the AWS console), never followed.
+"""
+
+import base64
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import structlog
+
+from app.delivery.mime import to_mime
+from app.delivery.provider import (
+    Accepted,
+    DeliveryEvent,
+    InvalidSignature,
+    MalformedWebhook,
+    OutgoingEmail,
+    ProviderNotConfigured,
+    WebhookRequest,
+)
+from app.delivery.providers.common import (
+    as_dict,
+    display,
+    load_json,
+    parse_time,
+    same_secret,
+    tag_value,
+    text,
+)
+from app.delivery.providers.sigv4 import AwsCredentials, signed_headers
+from app.delivery.providers.transport import first_text, json_body, post, raise_for_status
+from app.delivery.redact import redact
+from app.settings import Settings
+
+NAME = "ses"
+log = structlog.get_logger(__name__)
+# Error types that mean "slow down", whatever status they come with.
+THROTTLED = ("TooManyRequests", "Throttling", "LimitExceeded")
+
+
+@dataclass(frozen=True, slots=True)
+class SesConfig:
+    credentials: AwsCredentials
+    base_url: str
+    timeout: float
+    configuration_set: str | None = None
+
+
+class SesProvider:
+    name = NAME
+
+    def __init__(self, config: SesConfig, http: httpx.AsyncClient) -> None:
+        self.config = config
+        self.http = http
+
+    async def send(self, email: OutgoingEmail) -> Accepted:
+        url = self.config.base_url.rstrip("/") + "/v2/email/outbound-emails"
+        body = json.dumps(self.payload(email)).encode()
+        headers = signed_headers(
+            "POST",
+            url,
+            body,
+            self.config.credentials,
+            datetime.now(UTC),
+            {"Content-Type": "application/json"},
+        )
+        response = await post(
+            self.http, NAME, url, self.config.timeout, content=body, headers=headers
+        )
+        kind = response.headers.get("x-amzn-errortype", "").partition(":")[0]
+        detail = " ".join(p for p in (kind, first_text(json_body(response), ("message",))) if p)
+        if response.status_code == 400 and kind.startswith(THROTTLED):
+            response.status_code = 429  # SES throttles with a 400 on some paths
+        raise_for_status(NAME, response, detail)
+        return Accepted(text(json_body(response).get("MessageId")) or email.message_id)
+
+    async def aclose(self) -> None:
+        return None
+
+    def payload(self, email: OutgoingEmail) -> dict[str, Any]:
+        raw = base64.b64encode(to_mime(email).as_bytes()).decode("ascii")
+        destination: dict[str, list[str]] = {"ToAddresses": [display(a) for a in email.to]}
+        if email.cc:
+            destination["CcAddresses"] = [display(a) for a in email.cc]
+        body: dict[str, Any] = {
+            "FromEmailAddress": display(email.sender),
+            "Destination": destination,
+            "Content": {"Raw": {"Data": raw}},
+        }
+        if email.reference is not None:
+            body["EmailTags"] = [{"Name": "reference", "Value": tag_value(email.reference)}]
+        if self.config.configuration_set:
+            body["ConfigurationSetName"] = self.config.configuration_set
+        return body
+
+
+def make(settings: Settings, http: httpx.AsyncClient) -> SesProvider:
+    if not settings.ses_access_key_id or settings.ses_secret_access_key is None:
+        raise ProviderNotConfigured("LETTERS_SES_ACCESS_KEY_ID and _SECRET_ACCESS_KEY are needed")
+    credentials = AwsCredentials(
+        settings.ses_access_key_id,
+        settings.ses_secret_access_key.get_secret_value(),
+        settings.ses_region,
+        "ses",
+    )
+    base_url = settings.ses_base_url or f"https://email.{settings.ses_region}.amazonaws.com"
+    config = SesConfig(
+        credentials, base_url, settings.provider_timeout, settings.ses_configuration_set
+    )
+    return SesProvider(config, http)
+
+
+def parse_webhook(settings: Settings, request: WebhookRequest) -> list[DeliveryEvent]:
+    """One SNS message: a confirmation is acknowledged, a notification parsed for its events."""
+    secret = settings.ses_webhook_secret
+    if secret is None or not secret.get_secret_value():
+        raise InvalidSignature("ses webhook secret is not configured")
+    if not same_secret(request.query.get("secret", ""), secret.get_secret_value()):
+        raise InvalidSignature("ses webhook secret does not match")
+    envelope = as_dict(load_json(request.body))
+    kind = envelope.get("Type")
+    if kind == "SubscriptionConfirmation":
+        log.info("ses_sns_subscription_pending", topic_arn=text(envelope.get("TopicArn")))
+        return []
+    if kind != "Notification":
+        return []
+    message = text(envelope.get("Message"))
+    if message is None:
+        raise MalformedWebhook("an SNS notification without a Message")
+    return list(_events(as_dict(load_json(message.encode()))))
+
+
+def _events(notification: dict[str, Any]) -> Iterator[DeliveryEvent]:
+    kind = notification.get("notificationType") or notification.get("eventType")
+    mail = as_dict(notification.get("mail"))
+    tags = as_dict(mail.get("tags")).get("reference")
+    common: dict[str, Any] = {
+        "provider_message_id": text(mail.get("messageId")),
+        "reference": text(tags[0]) if isinstance(tags, list) and tags else None,
+    }
+    if kind == "Delivery":
+        delivery = as_dict(notification.get("delivery"))
+        at = parse_time(delivery.get("timestamp"))
+        for recipient in delivery.get("recipients") or []:
+            yield DeliveryEvent(
+                status="delivered", recipient=text(recipient), reason=None, at=at, **common
+            )
+    elif kind == "Bounce":
+        yield from _bounces(as_dict(notification.get("bounce")), common)
+    elif kind == "Complaint":
+        complaint = as_dict(notification.get("complaint"))
+        at = parse_time(complaint.get("timestamp"))
+        for recipient in complaint.get("complainedRecipients") or []:
+            address = text(as_dict(recipient).get("emailAddress"))
+            yield DeliveryEvent(
+                status="complained", recipient=address, reason="complaint", at=at, **common
+            )
+    elif kind == "Reject":
+        reason = redact(text(as_dict(notification.get("reject")).get("reason")) or "rejected")
+        yield DeliveryEvent(status="failed", recipient=None, reason=reason, at=None, **common)
+
+
+def _bounces(bounce: dict[str, Any], common: dict[str, Any]) -> Iterator[DeliveryEvent]:
+    bounce_type = text(bounce.get("bounceType")) or "Undetermined"
+    subtype = text(bounce.get("bounceSubType")) or ""
+    at = parse_time(bounce.get("timestamp"))
+    for recipient in bounce.get("bouncedRecipients") or []:
+        item = as_dict(recipient)
+        diagnostic = text(item.get("diagnosticCode")) or ""
+        yield DeliveryEvent(
+            status="bounced",
+            recipient=text(item.get("emailAddress")),
+            reason=redact(f"{bounce_type} {subtype} {diagnostic}"),
+            at=at,
+            permanent=bounce_type == "Permanent",
+            **common,
+        )
