@@ -268,3 +268,16 @@ async def test_the_lang_attribute_wins_and_the_counter_waits_for_stats(
     await open_widget(page, f"{live_server.url}/embed/{CAMPAIGN}?lang=de")
     await expect(page.get_by_label("Ihr Name")).to_be_visible()
     await expect(page.locator("#w-counter")).to_be_hidden()  # no /stats on this service yet
+
+
+async def test_the_demo_page_shows_the_snippet_and_a_working_widget(
+    page: Page, live_server: LiveServer
+) -> None:
+    await page.goto(f"{live_server.url}/")
+    await expect(page.locator("embassy-letter[data-ready]")).to_be_attached()
+    snippet = await page.locator(f"#s-{CAMPAIGN}").text_content() or ""
+    assert f'<embassy-letter campaign="{CAMPAIGN}"></embassy-letter>' in snippet
+    await write_letter(page, "Jane Doe", "Basel")
+    await expect(page.locator("#w-embassy")).to_have_attribute("data-embassy-id", "ch-bern-embassy")
+    assert await axe_violations(page) == []
+    await screenshot(page, "demo-page")

@@ -10,6 +10,7 @@
   const LINKS = ["mailto", "gmail", "outlook", "yahoo"];
   const EDIT_DELAY_MS = 400;
   const STATS_EVERY_MS = 60000;
+  const REASONS = { "embassy in your country": "reason_resident", "chosen by the sender": "reason_chosen" };
 
   // h("p", {class: "hint"}, "text", child): elements built from data, never from HTML text.
   function h(tag, attrs, ...children) {
@@ -339,11 +340,17 @@
       e.result.replaceChildren(
         e.goesTo,
         h("p", { class: "embassy", id: "w-embassy", "data-embassy-id": embassy.id }, `${embassy.name}, ${embassy.city}`),
-        h("p", { class: "reason", id: "w-reason" }, `${t("why")} ${answer.reason}`),
+        h("p", { class: "reason", id: "w-reason" }, `${t("why")} ${this.reasonText(answer.reason)}`),
         ...letter, e.sees, e.actions);
       e.result.hidden = false;
       this.renderSees();
       this.renderActions();
+    }
+
+    // The policy's reasons are English sentences; the common ones are said in the UI's words.
+    reasonText(reason) {
+      const key = REASONS[reason];
+      return key ? this.t(key) : reason;
     }
 
     editableLetter(answer) {
