@@ -85,9 +85,11 @@
 
     async start() {
       const id = encodeURIComponent(this.getAttribute("campaign") || "");
+      // The campaign's title and summary come in the best of the person's languages.
+      const preferred = this.preferredLanguages().filter(Boolean).join(", ");
       const [config, campaign, css] = await Promise.all([
         this.json("GET", "/widget/config.json"),
-        this.json("GET", `/v1/campaigns/${id}`),
+        this.json("GET", `/v1/campaigns/${id}`, null, preferred ? { "Accept-Language": preferred } : {}),
         fetch(`${this.api}/static/widget.css`).then((r) => (r.ok ? r.text() : "")),
       ]);
       this.config = config;
@@ -120,11 +122,15 @@
       return { name: value("name"), place: value("place"), note: value("personal_note") };
     }
 
+    // The element's `lang`, else the page's, else the browser's languages, in that order.
+    preferredLanguages() {
+      const page = this.closest("[lang]");
+      return [this.getAttribute("lang"), page && page.getAttribute("lang"), ...(navigator.languages || [])];
+    }
+
     pickLanguage() {
       const offered = this.campaign.languages.filter((l) => this.config.languages.includes(l));
-      const page = this.closest("[lang]");
-      const wanted = [this.getAttribute("lang"), page && page.getAttribute("lang"), ...(navigator.languages || [])];
-      for (const tag of wanted) {
+      for (const tag of this.preferredLanguages()) {
         const primary = (tag || "").toLowerCase().split(/[-_]/)[0];
         if (offered.includes(primary)) return primary;
       }
