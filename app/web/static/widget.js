@@ -558,6 +558,7 @@
       h("p", { class: "hint" }, t("send_intro")),
       h("div", { class: "field" }, h("label", { for: "w-email" }, t("email")), e.email),
       h("dl", { class: "sees" }, h("dt", {}, t("from")), e.fromLine, h("dt", {}, t("reply_to")), e.replyTo),
+      e.fromHint = h("p", { class: "hint", id: "w-from-hint", hidden: true }, t("from_name_hint")),
       h("label", { class: "check", for: "w-consent" }, e.consent, t("consent")),
       h("label", { class: "check", for: "w-cc" }, e.cc, t("cc_me")),
       h("div", { class: "row" }, e.send));
@@ -569,6 +570,7 @@
       const name = this.el.name.value.trim();
       this.el.fromLine.textContent = `"${name} via ${this.config.from_name}" <${this.config.from_email}>`;
       this.el.replyTo.textContent = this.el.email.value.trim() || this.t("email");
+      this.el.fromHint.hidden = this.state.signature !== "initials";
     }
 
     async send() {
