@@ -87,8 +87,18 @@ async def _add(database: Database, settings: Settings, args: argparse.Namespace)
 async def _list(database: Database, settings: Settings, _: argparse.Namespace) -> int:
     async with database.sessions() as session:
         rows = await store.all_partners(session)
-    print("\n\n".join(_describe(row, settings) for row in rows) if rows else "No partners yet.")
+        totals = await store.totals_by_partner(session)
+    described = [_describe(row, settings) + _letters(totals.get(row.id)) for row in rows]
+    print("\n\n".join(described) if rows else "No partners yet.")
     return 0
+
+
+def _letters(totals: store.Totals | None) -> str:
+    t = totals or store.Totals()
+    return (
+        f"\nletters:    {t.composed} composed, {t.reported} reported sent by hand, "
+        f"{t.sent} sent, {t.delivered} delivered"
+    )
 
 
 async def _revoke(database: Database, settings: Settings, args: argparse.Namespace) -> int:

@@ -4,10 +4,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.database import Database
+from app.db.models import CounterRow
 from app.partners.keys import digest, issue
 from app.partners.models import PartnerRow
 from app.partners.snapshot import PartnerRecord
@@ -54,6 +55,32 @@ async def revoke(session: AsyncSession, key_id: str, now: datetime) -> PartnerRo
         row.revoked_at = now
         await session.flush()
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    """What a partner's requests added to the public counters, over all campaigns and days."""
+
+    composed: int = 0
+    reported: int = 0
+    sent: int = 0
+    delivered: int = 0
+
+
+async def totals_by_partner(session: AsyncSession) -> dict[str, Totals]:
+    c = CounterRow
+    rows = await session.execute(
+        select(
+            c.partner_id,
+            func.sum(c.composed),
+            func.sum(c.reported),
+            func.sum(c.sent),
+            func.sum(c.delivered),
+        )
+        .where(c.partner_id != "")
+        .group_by(c.partner_id)
+    )
+    return {pid: Totals(*(int(v or 0) for v in values)) for pid, *values in rows}
 
 
 def record_of(row: PartnerRow) -> PartnerRecord:

@@ -40,6 +40,7 @@ def test_add_prints_the_key_once_and_list_never_shows_it(
     key_id = key[3:13]
     assert f"key id:     {key_id}" in listed
     assert "Free Them" in listed and "active" in listed and "100/minute" in listed
+    assert "letters:    0 composed" in listed
 
 
 def test_revoke_marks_the_key_and_an_unknown_id_is_an_error(

@@ -151,3 +151,12 @@ async def test_a_partner_key_is_counted_per_key_under_its_own_limit(
         assert [await post(), await post()] == [200, 429]
         # ... and a partner without a limit of its own gets LETTERS_RATE_LIMIT_PARTNER.
         assert [await post(other.key) for _ in range(3)] == [200, 200, 429]
+
+
+async def test_the_embed_pages_form_shares_the_compose_allowance(apps: Apps) -> None:
+    form = {"name": "Jane Doe", "place": "Basel", "lang": "en"}
+    async with apps.serve(rate_limit_compose="2/minute") as c:
+        page = await c.post("/embed/navalny-appeal", data=form)
+        pdf = await c.post("/embed/navalny-appeal/pdf", data=form)
+        api = await c.post(COMPOSE_PATH, json=COMPOSE)
+    assert (page.status_code, pdf.status_code, api.status_code) == (200, 200, 429)

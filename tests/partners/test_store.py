@@ -1,10 +1,11 @@
 """The partners table on SQLite and PostgreSQL: keys kept as digests, revocation kept."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
 from app.db.database import Database
+from app.db.models import CounterRow
 from app.partners import store
 from app.partners.keys import digest
 from app.partners.models import PartnerRow
@@ -49,3 +50,27 @@ async def test_revoking_keeps_the_row_and_marks_it(database: Database) -> None:
     assert revoked is not None and unknown is None
     (record,) = await store.source(database)()
     assert record.revoked
+
+
+async def test_totals_add_up_a_partners_counters_over_campaigns_and_days(
+    database: Database,
+) -> None:
+    new = await _add(database)
+    async with database.begin() as session:
+        session.add_all(
+            [
+                _counter(new.row.id, "navalny-appeal", "DE", 1, composed=3, sent=2),
+                _counter(new.row.id, "other-campaign", "FR", 2, composed=1, delivered=1),
+                _counter("", "navalny-appeal", "DE", 1, composed=50),
+            ]
+        )
+    async with database.sessions() as session:
+        totals = await store.totals_by_partner(session)
+    assert totals == {new.row.id: store.Totals(composed=4, reported=0, sent=2, delivered=1)}
+
+
+def _counter(partner: str, campaign: str, country: str, day: int, **counts: int) -> CounterRow:
+    values = {"composed": 0, "reported": 0, "sent": 0, "delivered": 0} | counts
+    return CounterRow(
+        campaign_id=campaign, country=country, partner_id=partner, day=date(2026, 12, day), **values
+    )
