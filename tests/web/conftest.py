@@ -62,9 +62,9 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-def serve(app: FastAPI) -> LiveServer:
-    """`app` on a free loopback port, in a thread, until `stop()`."""
-    port = free_port()
+def serve(app: FastAPI, port: int | None = None) -> LiveServer:
+    """`app` on a loopback port (a free one unless given), in a thread, until `stop()`."""
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
