@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint check bench embassies clean
+.PHONY: setup run test test-deps lint check bench embassies clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,10 @@ lint: $(STAMP)
 	$(PY) -m ruff check app tests bench scripts
 	$(PY) -m mypy app
 
-test: lint  ## the whole test suite (what CI runs)
+test-deps:  ## PostgreSQL, Redis, chromium and axe-core for the suite: installed/started if missing
+	bash scripts/test-deps.sh
+
+test: lint test-deps  ## the whole test suite (what CI runs)
 	$(PY) -m pytest
 
 embassies: $(STAMP)  ## regenerate data/embassies.json from the researched facts, then check it

@@ -122,10 +122,10 @@ async def test_a_russian_letter_warns_that_links_are_too_long_and_gives_a_fallba
 async def test_an_embassy_without_email_is_an_answer_not_an_error(
     client: httpx.AsyncClient,
 ) -> None:
-    answer = await compose(client, body(sender={"city": "Lyon", "country": "FR"}))
+    answer = await compose(client, body(sender={"city": "Rotterdam", "country": "NL"}))
     assert answer.status_code == 200
     letter = answer.json()
-    assert letter["embassy"]["id"] == "fr-paris-embassy"
+    assert letter["embassy"]["id"] == "nl-the-hague-embassy"
     assert letter["to"] == []
     assert set(letter["links"].values()) == {None}
     warning = next(w for w in letter["warnings"] if w["code"] == "no_email_on_file")

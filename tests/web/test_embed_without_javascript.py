@@ -70,22 +70,22 @@ async def test_initials_without_an_edit_render_the_letter_anew(
     assert (await page.locator("#f-body").input_value()).endswith("\nJ. D.\nBasel")
 
 
-async def test_lyon_gets_the_printable_letter_as_a_download(
+async def test_rotterdam_gets_the_printable_letter_as_a_download(
     plain_page: Page, live_server: LiveServer
 ) -> None:
     page = plain_page
     await page.goto(f"{live_server.url}/embed/{CAMPAIGN}")
-    await fill_and_send(page, "Jane Doe", "Lyon")
+    await fill_and_send(page, "Jane Doe", "Rotterdam")
     await expect(page.locator("[data-link]")).to_have_count(0)
     await expect(page.locator(".address")).to_have_text(
-        "40-50 boulevard Lannes, 75116 Paris, France"
+        "Andries Bickerweg 2, 2517 JP Den Haag, Holland"
     )
     async with page.expect_download() as download_info:
         await page.locator("[data-way=pdf]").click()
     pdf = Path(await (await download_info.value).path()).read_bytes()
     assert pdf.startswith(b"%PDF-")
-    assert "boulevard Lannes" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
-    await screenshot(page, "embed-nojs-lyon")
+    assert "Andries Bickerweg" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    await screenshot(page, "embed-nojs-rotterdam")
 
 
 async def test_a_missing_name_is_said_next_to_the_field(
@@ -108,6 +108,6 @@ async def test_the_plain_form_has_no_serious_accessibility_violations(
     await context.route("**/widget.js", lambda route: route.abort())
     page = await context.new_page()
     await page.goto(f"{live_server.url}/embed/{CAMPAIGN}")
-    await fill_and_send(page, "Jane Doe", "Lyon")
+    await fill_and_send(page, "Jane Doe", "Rotterdam")
     assert await axe_violations(page) == []
     await context.close()

@@ -89,29 +89,29 @@ async def test_the_widget_has_no_serious_accessibility_violations(
     assert await axe_violations(page) == []
 
 
-async def test_lyon_has_no_email_on_file_so_the_printable_letter_downloads(
+async def test_rotterdam_has_no_email_on_file_so_the_printable_letter_downloads(
     page: Page, live_server: LiveServer
 ) -> None:
     await open_widget(page, f"{live_server.url}/embed/{CAMPAIGN}")
-    await write_letter(page, "Jane Doe", "Lyon")
+    await write_letter(page, "Jane Doe", "Rotterdam")
     await expect(page.locator("#w-embassy")).to_have_attribute(
-        "data-embassy-id", "fr-paris-embassy"
+        "data-embassy-id", "nl-the-hague-embassy"
     )
     await expect(page.locator("#w-no-email")).to_be_visible()
     await expect(page.locator("[data-link]")).to_have_count(0)  # no button that cannot work
     await expect(page.locator("#w-send-form")).to_have_count(0)
     await expect(page.locator("#w-address")).to_have_text(
-        "40-50 boulevard Lannes, 75116 Paris, France"
+        "Andries Bickerweg 2, 2517 JP Den Haag, Holland"
     )
-    await screenshot(page, "widget-lyon-no-email")
+    await screenshot(page, "widget-rotterdam-no-email")
     async with page.expect_download() as download_info:
         await page.locator("[data-way=pdf]").click()
     download = await download_info.value
-    assert download.suggested_filename == "letter-fr-paris-embassy.pdf"
+    assert download.suggested_filename == "letter-nl-the-hague-embassy.pdf"
     pdf = Path(await download.path()).read_bytes()
     assert pdf.startswith(b"%PDF-")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert "boulevard Lannes" in text
+    assert "Andries Bickerweg" in text
     assert "Jane Doe" in text
     await expect(page.locator("#w-status")).to_contain_text("downloaded")
 
@@ -122,12 +122,12 @@ async def test_the_embassy_website_opens_with_the_letter_copied(
     context = await new_context(browser, permissions=["clipboard-read", "clipboard-write"])
     page = await context.new_page()
     await open_widget(page, f"{live_server.url}/embed/{CAMPAIGN}")
-    await write_letter(page, "Jane Doe", "Lyon")
+    await write_letter(page, "Jane Doe", "Rotterdam")
     subject, body = await shown_letter(page)
     async with context.expect_page() as popup_info:
         await page.locator("[data-way=website]").click()
     popup = await popup_info.value
-    await popup.wait_for_url("https://france.mid.ru/**", wait_until="commit")
+    await popup.wait_for_url("https://netherlands.mid.ru/**", wait_until="commit")
     assert await page.evaluate("navigator.clipboard.readText()") == f"{subject}\n\n{body}"
     await expect(page.locator("#w-status")).to_contain_text("copied")
     await context.close()
