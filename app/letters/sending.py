@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from app.campaigns.signature import initials
 from app.db.database import Database
 from app.db.models import IdempotencyRow, LetterRow
 from app.delivery import outbox
@@ -110,6 +111,13 @@ async def _store(
     return answer
 
 
+def _signing_name(req: SendRequest) -> str:
+    """The name the embassy sees in From and Reply-To is the one the letter is signed with:
+    a person who signs with initials must not be named in full by the headers (and the
+    full name is then never stored)."""
+    return initials(req.sender.name) if req.signature == "initials" else req.sender.name
+
+
 def _letter_row(
     now: datetime, req: SendRequest, composed: ComposeResponse, platform: Platform,
     policy: Policy, partner_id: str | None, token: str | None,
@@ -119,7 +127,7 @@ def _letter_row(
         id=new_letter_id(), campaign_id=composed.campaign_id, embassy_id=composed.embassy.id,
         country=composed.embassy.country, language=composed.language, partner_id=partner_id,
         status="awaiting_confirmation" if token else "queued",
-        sender_name=req.sender.name, sender_email=str(req.sender.email),
+        sender_name=_signing_name(req), sender_email=str(req.sender.email),
         subject=composed.subject, body=composed.body, recipients=json.dumps(composed.to),
         cc_sender=req.cc_sender, token_hash=token_hash(token) if token else None,
         message_id=platform.message_id(reference), reference=reference,

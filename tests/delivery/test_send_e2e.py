@@ -103,3 +103,19 @@ async def test_post_confirm_and_the_letter_reaches_the_relay(
             break
         await asyncio.sleep(0.05)
     assert status["status"] == "sent"
+
+
+async def test_a_letter_signed_with_initials_names_no_one_in_its_headers(
+    client: httpx.AsyncClient, relay: tuple[RelayHandler, int]
+) -> None:
+    handler = relay[0]
+    body = send_body(signature="initials", sender={"name": "Jürgen Groß"})
+    assert (await client.post("/v1/letters", json=body)).status_code == 202
+    (confirmation,) = await arrived(handler, 1)
+    found = TOKEN.search(text_of(parsed(confirmation)))
+    assert found is not None
+    await client.get("/v1/letters/confirm", params={"token": found.group(1)})
+    letter = parsed((await arrived(handler, 2))[1])
+    assert parseaddr(str(letter["From"]))[0] == "J. G. via Embassy Letters"
+    assert parseaddr(str(letter["Reply-To"])) == ("J. G.", PERSON)
+    assert "Groß" not in letter.as_string()
