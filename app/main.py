@@ -50,7 +50,10 @@ def create_app(
         loaded = replace(services, settings=settings) if services else Services.load(settings)
         app.state.services = loaded
         # The database (migrated), provider, counters and the in-process worker.
-        async with opened(loaded, provider) as resources, running(resources, settings):
+        async with (
+            opened(settings, loaded.directory, provider) as resources,
+            running(resources, settings),
+        ):
             app.state.resources = resources
             app.state.pages = Pages.load()  # web: templates and UI strings
             await partners.start(partner_source(resources.database))  # partners: table, limits

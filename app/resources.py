@@ -20,10 +20,10 @@ from app.delivery.dispatch import Dispatch, Pacing
 from app.delivery.provider import Provider
 from app.delivery.registry import make_provider
 from app.delivery.worker import Worker, WorkerConfig
+from app.directory.directory import Directory
 from app.letters.mail_templates import MailTemplates
 from app.letters.sending import Policy
 from app.letters.stored import Platform
-from app.services import Services
 from app.settings import Settings
 from app.stats.counters import PendingCounts, flush
 
@@ -59,10 +59,9 @@ def worker_config(settings: Settings) -> WorkerConfig:
 
 @contextlib.asynccontextmanager
 async def opened(
-    services: Services, provider: Provider | None = None
+    settings: Settings, directory: Directory, provider: Provider | None = None
 ) -> AsyncIterator[Resources]:
     """Everything live, migrated and ready; closed in reverse order on the way out."""
-    settings = services.settings
     database = Database.connect(settings.database_url)
     http = httpx.AsyncClient(timeout=settings.provider_timeout,
                              limits=httpx.Limits(max_connections=settings.worker_concurrency * 2))
@@ -71,7 +70,7 @@ async def opened(
         await migrate(database)
         templates, platform = MailTemplates(), platform_of(settings)
         pacing = Pacing(settings.embassy_daily_limit, settings.embassy_office_hours_only)
-        dispatch = Dispatch(database, services.directory, platform, templates, pacing)
+        dispatch = Dispatch(database, directory, platform, templates, pacing)
         yield Resources(
             database=database, provider=chosen, templates=templates, platform=platform,
             policy=Policy(settings.require_confirmation,
