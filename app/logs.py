@@ -83,3 +83,8 @@ def _quiet_uvicorn() -> None:
     # httpx logs every URL it calls at info, query strings included (provider APIs).
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # send-core: database drivers log every statement with its parameters at debug (a
+    # letter's name, address and text among them), and aiosmtplib/mail libraries the
+    # conversation: never below warning, whatever LETTERS_LOG_LEVEL says.
+    for name in ("aiosqlite", "asyncpg", "sqlalchemy", "aiosmtplib", "mail.log"):
+        logging.getLogger(name).setLevel(logging.WARNING)

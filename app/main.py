@@ -54,7 +54,7 @@ def create_app(
         # The database (migrated), provider, counters and the in-process worker.
         metrics: Metrics = app.state.metrics
         async with (
-            opened(loaded, provider, metrics) as resources,
+            opened(settings, loaded.directory, provider, metrics) as resources,
             running(resources, settings),
         ):
             app.state.resources = resources

@@ -20,11 +20,11 @@ from app.delivery.dispatch import Dispatch, Pacing
 from app.delivery.provider import Provider
 from app.delivery.registry import make_provider
 from app.delivery.worker import Worker, WorkerConfig
+from app.directory.directory import Directory
 from app.letters.mail_templates import MailTemplates
 from app.letters.sending import Policy
 from app.letters.stored import Platform
 from app.metrics import Metrics
-from app.services import Services
 from app.settings import Settings
 from app.stats.counters import PendingCounts, flush
 
@@ -60,11 +60,11 @@ def worker_config(settings: Settings) -> WorkerConfig:
 
 @contextlib.asynccontextmanager
 async def opened(
-    services: Services, provider: Provider | None = None, metrics: Metrics | None = None
+    settings: Settings, directory: Directory, provider: Provider | None = None,
+    metrics: Metrics | None = None,
 ) -> AsyncIterator[Resources]:
     """Everything live, migrated and ready; closed in reverse order on the way out.
     With `metrics`, every provider call is timed and its failures counted (ops)."""
-    settings = services.settings
     database = Database.connect(settings.database_url)
     http = httpx.AsyncClient(timeout=settings.provider_timeout,
                              limits=httpx.Limits(max_connections=settings.worker_concurrency * 2))
@@ -75,7 +75,7 @@ async def opened(
         await migrate(database)
         templates, platform = MailTemplates(), platform_of(settings)
         pacing = Pacing(settings.embassy_daily_limit, settings.embassy_office_hours_only)
-        dispatch = Dispatch(database, services.directory, platform, templates, pacing)
+        dispatch = Dispatch(database, directory, platform, templates, pacing)
         yield Resources(
             database=database, provider=chosen, templates=templates, platform=platform,
             policy=Policy(settings.require_confirmation,

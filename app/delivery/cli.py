@@ -37,12 +37,13 @@ def _worker(_: argparse.Namespace) -> int:
 
 async def run_worker(settings: Settings) -> None:
     """Sends until SIGTERM or SIGINT, then lets the sends in flight finish."""
+    from app.directory.directory import Directory
     from app.resources import opened
-    from app.services import Services
 
-    services = Services.load(settings)
+    # Only the directory: a worker needs no gazetteer and no campaign templates.
+    directory = Directory.load(settings.directory_path, settings.directory_overrides)
     metrics = _worker_metrics(settings)
-    async with opened(services, metrics=metrics) as resources:
+    async with opened(settings, directory, metrics=metrics) as resources:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):

@@ -63,6 +63,19 @@ async def claim(
     return sorted((Claimed(*row) for row in result.all()), key=lambda c: c.id)
 
 
+async def extend(
+    session: AsyncSession, ids: list[int], owner: str, until: datetime
+) -> None:
+    """Keep the leases of e-mails still in flight: a live worker's rows are never re-claimed."""
+    if ids:
+        await session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids), OutboxRow.lease_owner == owner)
+            .values(lease_expires_at=until)
+            .execution_options(synchronize_session=False)
+        )
+
+
 def _mine(outbox_id: int, owner: str) -> list[object]:
     return [OutboxRow.id == outbox_id, OutboxRow.lease_owner == owner]
 

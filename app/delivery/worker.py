@@ -62,21 +62,24 @@ class Worker:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until `stop` is set: keep up to `concurrency` sends in flight, sweep now and then."""
-        tasks: set[asyncio.Task[None]] = set()
-        next_sweep = 0.0
+        tasks: dict[asyncio.Task[None], int] = {}
+        next_sweep = next_renewal = 0.0
         loop = asyncio.get_running_loop()
         while not stop.is_set():
             room = self.config.concurrency - len(tasks)
             claimed = await self._claim(room) if room > 0 else []
             for item in claimed:
                 task = asyncio.create_task(self.deliver(item))
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
+                tasks[task] = item.id
+                task.add_done_callback(lambda done: tasks.pop(done, None))
+            if loop.time() >= next_renewal:
+                await self._renew(list(tasks.values()))
+                next_renewal = loop.time() + self.config.lease.total_seconds() / 3
             if loop.time() >= next_sweep:
                 await self._sweep()
                 next_sweep = loop.time() + self.config.sweep_every
             if not claimed or len(tasks) >= self.config.concurrency:
-                await self._idle(stop, tasks)
+                await self._idle(stop, set(tasks))
         # A graceful stop lets sends in flight finish and be recorded.
         await asyncio.gather(*tasks, return_exceptions=True)
 
@@ -95,6 +98,13 @@ class Worker:
         except Exception as error:  # the database away for a moment: try again later
             log.warning("outbox_claim_failed", error_type=type(error).__name__)
             return []
+
+    async def _renew(self, ids: list[int]) -> None:
+        try:
+            async with self.database.begin() as session:
+                await outbox.extend(session, ids, self.name, self.clock() + self.config.lease)
+        except Exception as error:  # the next renewal tries again; the lease has margin
+            log.warning("lease_renewal_failed", error_type=type(error).__name__)
 
     async def _idle(self, stop: asyncio.Event, tasks: set[asyncio.Task[None]]) -> None:
         waiters = {asyncio.create_task(stop.wait()), asyncio.create_task(self.wakeup.wait())}
