@@ -141,7 +141,8 @@ async def test_no_email_offers_a_sister_mission_that_has_one(
     await expect(page.locator("#w-embassy")).to_have_attribute(
         "data-embassy-id", "ma-rabat-embassy"
     )
-    await page.locator("[data-way=mission][data-embassy-id=ma-casablanca-consulate_general]").click()
+    sister = "[data-way=mission][data-embassy-id=ma-casablanca-consulate_general]"
+    await page.locator(sister).click()
     await expect(page.locator("#w-embassy")).to_have_attribute(
         "data-embassy-id", "ma-casablanca-consulate_general"
     )
