@@ -22,6 +22,8 @@ from app.partners.deps import current_partner
 from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
+from app.web.pages import Pages
+from app.web.router import install as install_web
 
 DESCRIPTION = """
 Find the Russian embassy that should receive a person's appeal for a political prisoner,
@@ -43,6 +45,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         try:
             await migrate(database)
             app.state.resources = Resources(database=database)
+            app.state.pages = Pages.load()  # web: templates and UI strings
             await partners.start()  # partners: rate limit storage, partner table refresh
             try:
                 yield
@@ -66,6 +69,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")
     app.include_router(letters_router, prefix="/v1")
+    install_web(app)  # web: widget.js, /embed/{id}, the demo page, /static
     _install_operations(app, settings)
     return app
 

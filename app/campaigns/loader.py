@@ -25,7 +25,16 @@ CAMPAIGN_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANGUAGE_FILE = re.compile(r"^[a-z]{2}\.toml$")
 KNOWN_FIELDS = frozenset({"name", "city", "personal_note", "gender"})
 _CONFIG_KEYS = frozenset(
-    {"id", "status", "starts_at", "ends_at", "default_language", "editable", "fields"}
+    {
+        "id",
+        "status",
+        "starts_at",
+        "ends_at",
+        "default_language",
+        "editable",
+        "platform_send",
+        "fields",
+    }
 )
 _TEXT_KEYS = frozenset(
     {"title", "summary", "subjects", "greetings", "paragraphs", "closings", "note_intro"}
@@ -72,6 +81,7 @@ def load_campaign(folder: Path, env: ImmutableSandboxedEnvironment) -> Campaign:
         ends_at=ends_at,
         default_language=default,
         editable=_get(config, "editable", bool, label),
+        platform_send=_optional_bool(config, "platform_send", True, label),
         fields=MappingProxyType(fields),
         texts=MappingProxyType(texts),
     )
@@ -229,6 +239,10 @@ def _get(data: Mapping[str, Any], key: str, kind: type[T], label: str) -> T:
     if not isinstance(value, kind):
         raise CampaignConfigError(f"{label}: key {key!r}: must be a {kind.__name__}")
     return value
+
+
+def _optional_bool(data: Mapping[str, Any], key: str, default: bool, label: str) -> bool:
+    return _get(data, key, bool, label) if key in data else default
 
 
 def _no_unknown_keys(data: Mapping[str, Any], known: frozenset[str], label: str) -> None:

@@ -85,6 +85,9 @@ class Campaign:
     editable: bool
     fields: Mapping[str, FieldSpec]
     texts: Mapping[str, LanguageText]
+    # Whether "send it for me" (POST /v1/letters) is offered; a campaign may want only
+    # letters people send from their own mailbox.
+    platform_send: bool = True
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -28,6 +28,9 @@ class CampaignSummary(BaseModel):
         description="When it closes (null: open-ended); past it the campaign is closed.")
     editable: bool = Field(examples=[True],
                            description="Whether the person may replace the subject and body.")
+    platform_send: bool = Field(
+        True, examples=[True],
+        description="Whether the platform sends letters for people (POST /v1/letters).")
 
 
 class CampaignField(BaseModel):

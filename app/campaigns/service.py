@@ -21,6 +21,7 @@ def summary(campaign: Campaign, accept_language: str | None, now: datetime) -> C
         starts_at=campaign.starts_at,
         ends_at=campaign.ends_at,
         editable=campaign.editable,
+        platform_send=campaign.platform_send,
     )
 
 

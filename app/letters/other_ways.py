@@ -28,6 +28,8 @@ def _missions_with_email(directory: Directory, embassy: Embassy) -> list[OtherWa
             kind="mission_email",
             embassy_id=other.id,
             emails=other.emails[:1],
+            name=other.name,
+            city=other.city,
             message=f"Write to the {other.name} in {other.city}: it can forward the letter "
             "to the embassy.",
         )

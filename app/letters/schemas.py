@@ -127,6 +127,11 @@ class OtherWay(BaseModel):
                                    description="Another mission to write through.")
     emails: list[str] = Field(default_factory=list, examples=[["consulat@example.org"]],
                               description="That mission's addresses on file.")
+    name: str | None = Field(
+        None, examples=["Consulate-General of the Russian Federation in Almaty"],
+        description="For `mission_email`: that mission's name.")
+    city: str | None = Field(None, examples=["Almaty"],
+                             description="For `mission_email`: the city it is in.")
 
 
 class ComposeResponse(BaseModel):

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from app.campaigns import service
 from app.campaigns.loader import CampaignConfigError
 from app.campaigns.registry import CampaignRegistry
 from app.errors import NotFound
@@ -47,6 +48,17 @@ def test_dates_without_zone_mean_utc(tmp_path: Path) -> None:
     campaign = CampaignRegistry.load(tmp_path).get("demo")
     assert campaign.starts_at == datetime(2021, 4, 1, tzinfo=UTC)
     assert campaign.ends_at == datetime.combine(date(2030, 1, 1), datetime.min.time(), UTC)
+
+
+def test_platform_send_is_on_unless_the_campaign_turns_it_off(tmp_path: Path) -> None:
+    write_campaign(tmp_path)
+    write_campaign(tmp_path, variation(CONFIG, id="own-mailbox", platform_send=False))
+    registry = CampaignRegistry.load(tmp_path)
+    assert registry.get("demo").platform_send is True
+    assert registry.get("own-mailbox").platform_send is False
+    now = datetime(2025, 1, 1, tzinfo=UTC)
+    assert service.detail(registry.get("own-mailbox"), None, now).platform_send is False
+    assert service.detail(registry.get("demo"), None, now).platform_send is True
 
 
 def _paragraphs(*counts: int) -> list[dict[str, list[str]]]:
@@ -132,6 +144,11 @@ BROKEN_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
     ("bad status", variation(CONFIG, status="paused"), r"'status'"),
     ("no default language file", variation(CONFIG, default_language="de"), r"de\.toml"),
     ("editable not bool", variation(CONFIG, editable="yes"), r"'editable': must be a bool"),
+    (
+        "platform_send not bool",
+        variation(CONFIG, platform_send="no"),
+        r"'platform_send': must be a bool",
+    ),
     ("starts_at not a date", variation(CONFIG, starts_at="soon"), r"'starts_at'"),
     ("ends before it starts", variation(CONFIG, ends_at=date(2020, 1, 1)), r"'ends_at'"),
     ("unknown key", variation(CONFIG, title="x"), r"campaign\.toml: unknown key\(s\) title"),

@@ -63,6 +63,16 @@ async def test_one_campaign_with_its_fields_and_limits(client: httpx.AsyncClient
     assert min(appeal["variants"].values()) >= 5 * 3 * 3 * 3
 
 
+async def test_a_campaign_says_whether_the_platform_sends_for_people(
+    client: httpx.AsyncClient,
+) -> None:
+    # The shipped campaign.toml has no platform_send key: the default, true, is what shows.
+    appeal = (await client.get("/v1/campaigns/navalny-appeal")).json()
+    assert appeal["platform_send"] is True
+    listed = (await client.get("/v1/campaigns")).json()
+    assert all(c["platform_send"] is True for c in listed)
+
+
 async def test_unknown_campaign_is_404(client: httpx.AsyncClient) -> None:
     answer = await client.get("/v1/campaigns/nope")
     assert answer.status_code == 404

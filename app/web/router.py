@@ -1,0 +1,199 @@
+"""HTTP for people: the widget script, the embed page and its no-JavaScript form, the demo."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, Form, Header, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+
+from app.deps import CampaignsDep, SettingsDep
+from app.errors import AppError
+from app.letters.compose import compose
+from app.letters.pdf import render_pdf
+from app.letters.printable import paper_for, printable
+from app.letters.router import ContextDep
+from app.problems import responses
+from app.web import view
+from app.web.form import EmbedForm, FormProblem, compose_request
+from app.web.pages import STATIC, Pages
+from app.web.schemas import WidgetConfig
+
+router = APIRouter(tags=["web"])
+AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
+FormDep = Annotated[EmbedForm, Form()]
+HTML_EXAMPLE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/html": {"example": "<!doctype html><html>…</html>"}}}
+}
+
+
+def get_pages(request: Request) -> Pages:
+    pages: Pages = request.app.state.pages
+    return pages
+
+
+PagesDep = Annotated[Pages, Depends(get_pages)]
+
+
+@router.get(
+    "/", summary="The demo page for partners", response_class=HTMLResponse, responses=HTML_EXAMPLE
+)
+async def demo_page(
+    request: Request,
+    pages: PagesDep,
+    campaigns: CampaignsDep,
+    settings: SettingsDep,
+    lang: str | None = None,
+    accept_language: AcceptLanguage = None,
+) -> HTMLResponse:
+    """How to put the widget on a page, with the snippet to copy and the widget working."""
+    language = pages.messages.language_for(lang, accept_language, pages.messages.languages, "en")
+    context = view.demo(campaigns.open_at(datetime.now(UTC)), settings.public_url, language)
+    return _page(request, pages, "demo.html", language, context)
+
+
+@router.get(
+    "/widget.js",
+    summary="The <embassy-letter> web component",
+    response_class=Response,
+    responses={200: {"content": {"text/javascript": {"example": "class EmbassyLetter"}}}},
+)
+async def widget_js() -> FileResponse:
+    """A dependency-free script: `<embassy-letter campaign="ID">`; no build step needed."""
+    return FileResponse(
+        STATIC / "widget.js",
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
+
+
+@router.get("/widget/config.json", summary="The widget's words and the platform's sender")
+async def widget_config(request: Request, pages: PagesDep, settings: SettingsDep) -> WidgetConfig:
+    """Fetched once by each widget; nothing in it is personal."""
+    return WidgetConfig(
+        languages=list(pages.messages.languages),
+        messages={k: dict(v) for k, v in pages.messages.texts.items()},
+        sending=_has_route(request, "/v1/letters"),
+        reporting=_has_route(request, "/v1/letters/reported"),
+        from_name=settings.from_name,
+        from_email=settings.from_email,
+    )
+
+
+@router.get(
+    "/embed/{campaign_id}",
+    summary="The widget as a page for an <iframe>",
+    response_class=HTMLResponse,
+    responses={**HTML_EXAMPLE, **responses(404, 410)},
+)
+async def embed_page(
+    request: Request,
+    pages: PagesDep,
+    campaigns: CampaignsDep,
+    campaign_id: str,
+    lang: str | None = None,
+    accept_language: AcceptLanguage = None,
+) -> HTMLResponse:
+    """The form; the widget takes it over where scripts run, and it works where they do not."""
+    campaign = campaigns.get(campaign_id)
+    campaign.require_open(datetime.now(UTC))
+    language = pages.messages.language_for(
+        lang, accept_language, campaign.languages, campaign.default_language
+    )
+    return _page(request, pages, "embed.html", language, view.embed(campaign, language))
+
+
+@router.post(
+    "/embed/{campaign_id}",
+    summary="The no-JavaScript form: compose and show links",
+    response_class=HTMLResponse,
+    responses={**HTML_EXAMPLE, **responses(404, 410)},
+)
+async def embed_compose(
+    request: Request, pages: PagesDep, ctx: ContextDep, campaign_id: str, form: FormDep
+) -> HTMLResponse:
+    """The letter, its links and the other ways in, as HTML; nothing about the person is kept."""
+    campaign = ctx.campaigns.get(campaign_id)
+    campaign.require_open(ctx.now)
+    language = pages.messages.language_for(
+        form.lang, ctx.accept_language, campaign.languages, campaign.default_language
+    )
+    context = view.embed(campaign, language, form)
+    try:
+        answer = compose(ctx, compose_request(campaign, form, language))
+    except FormProblem as problem:
+        return _page(
+            request,
+            pages,
+            "embed.html",
+            language,
+            {**context, "errors": problem.fields},
+            status=422,
+        )
+    except AppError as error:
+        if error.status == 410:
+            raise
+        return _page(
+            request,
+            pages,
+            "embed.html",
+            language,
+            {**context, "failure": error.detail},
+            status=error.status,
+        )
+    return _page(request, pages, "embed.html", language, {**context, **view.result(answer)})
+
+
+@router.post(
+    "/embed/{campaign_id}/pdf",
+    summary="The no-JavaScript form: the printable letter",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "A printable letter"},
+        **responses(404, 410, 422),
+    },
+)
+async def embed_pdf(ctx: ContextDep, campaign_id: str, form: FormDep) -> Response:
+    """The same letter as POST /v1/letters/pdf, from the form's fields."""
+    campaign = ctx.campaigns.get(campaign_id)
+    language = form.lang if form.lang in campaign.languages else campaign.default_language
+    try:
+        body = compose_request(campaign, form, language)
+    except FormProblem as problem:
+        raise view.unprocessable(problem) from None
+    composed = compose(ctx, body)
+    pdf = render_pdf(printable(body, composed, ctx.now.date()), paper_for(body.sender.country))
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="letter-{composed.embassy.id}.pdf"'},
+    )
+
+
+def _has_route(request: Request, path: str) -> bool:
+    # The widget offers a button only where this service has the route behind it.
+    return any(
+        isinstance(route, APIRoute) and route.path == path and "POST" in (route.methods or ())
+        for route in request.app.routes
+    )
+
+
+def _page(
+    request: Request,
+    pages: Pages,
+    template: str,
+    language: str,
+    context: dict[str, Any],
+    status: int = 200,
+) -> HTMLResponse:
+    strings = pages.messages.strings(language)
+    return pages.templates.TemplateResponse(
+        request, template, {**context, "t": strings, "lang": language}, status_code=status
+    )
+
+
+def install(app: FastAPI) -> None:
+    """The web routes and their static files; `app.state.pages` is set by the lifespan."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -1,0 +1,103 @@
+"""What each page template is given: plain values, worked out here so templates stay dumb."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from app.campaigns.models import Campaign
+from app.errors import FieldError, Unprocessable
+from app.letters.link_plan import letter_text
+from app.letters.schemas import ComposeResponse, OtherWay
+from app.web.form import LINK_ORDER, EmbedForm, FormProblem, too_long_links
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    name: str  # mailto, gmail, outlook, yahoo: also the key of its label
+    href: str
+    too_long: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignView:
+    id: str
+    title: str
+    summary: str
+    editable: bool
+    script_snippet: str
+    iframe_snippet: str
+
+
+def campaign_view(campaign: Campaign, language: str, public_url: str = "") -> CampaignView:
+    base = public_url.rstrip("/")
+    return CampaignView(
+        id=campaign.id,
+        title=campaign.title(language),
+        summary=campaign.summary(language),
+        editable=campaign.editable,
+        script_snippet=f'<script src="{base}/widget.js" defer></script>\n'
+        f'<embassy-letter campaign="{campaign.id}"></embassy-letter>',
+        iframe_snippet=f'<iframe src="{base}/embed/{campaign.id}" title="{campaign.id}"\n'
+        '        style="width:100%;min-height:60rem;border:0"></iframe>',
+    )
+
+
+def demo(campaigns: Sequence[Campaign], public_url: str, language: str) -> dict[str, Any]:
+    return {
+        "campaigns": [
+            campaign_view(
+                c, language if language in c.languages else c.default_language, public_url
+            )
+            for c in campaigns
+        ],
+    }
+
+
+def embed(campaign: Campaign, language: str, form: EmbedForm | None = None) -> dict[str, Any]:
+    return {
+        "campaign": campaign_view(campaign, language),
+        "form": form or EmbedForm(),
+        "errors": {},
+        "failure": None,
+        "answer": None,
+    }
+
+
+def result(answer: ComposeResponse) -> dict[str, Any]:
+    """The compose answer as the page shows it: links, the text to paste, the other ways."""
+    too_long = too_long_links(answer)
+    links = [
+        LinkView(name, href, name in too_long)
+        for name in LINK_ORDER
+        if (href := getattr(answer.links, name))
+    ]
+    return {
+        "answer": answer,
+        "links": links,
+        "too_long": bool(too_long),
+        "short_mailto": answer.fallback.mailto if answer.fallback else None,
+        "letter_text": letter_text(answer.subject, answer.body),
+        "signature": signature_of(answer.body),
+        "ways": _ways(answer.other_ways) if not answer.to else {},
+    }
+
+
+def signature_of(body: str) -> str:
+    """The lines under the closing: what the letter is signed with, as the embassy reads it."""
+    last = body.replace("\r\n", "\n").strip().split("\n\n")[-1].split("\n")
+    return "\n".join(last[1:] if len(last) > 1 else last)
+
+
+def _ways(ways: Sequence[OtherWay]) -> dict[str, Any]:
+    # Only what exists: a kind missing from the answer shows nothing at all.
+    return {
+        "pdf": any(w.kind == "pdf" for w in ways),
+        "address": next((w.address for w in ways if w.kind == "post" and w.address), None),
+        "website": next((w.url for w in ways if w.kind == "website" and w.url), None),
+        "missions": [w for w in ways if w.kind == "mission_email" and w.embassy_id],
+    }
+
+
+def unprocessable(problem: FormProblem) -> Unprocessable:
+    errors = [FieldError(field, message) for field, message in problem.fields.items()]
+    return Unprocessable(f"{len(errors)} field(s) are not valid", errors)
