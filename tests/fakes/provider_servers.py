@@ -218,6 +218,7 @@ class SesServer(FakeProvider):
         delay: float = 0.0,
     ) -> None:
         self.credentials = AwsCredentials(access_key_id, secret_access_key, region, "ses")
+        self.throttle_status = 429
         super().__init__(delay)
 
     def check_auth(self, request: Received) -> Response | None:
@@ -272,6 +273,8 @@ class SesServer(FakeProvider):
         )
 
     def rate_limited(self) -> Response:
+        if self.throttle_status == 400:  # the daily quota, reported as a limit error
+            return self._error(400, "LimitExceededException", "Daily message quota exceeded.")
         return self._error(429, "TooManyRequestsException", "Maximum sending rate exceeded.")
 
     def _error(self, status: int, kind: str, message: str) -> Response:
