@@ -104,6 +104,9 @@ def parser() -> argparse.ArgumentParser:
     from app.letters.cli import add_parser as add_compose
 
     add_compose(commands)
+    from app.partners.cli import add_parser as add_partners
+
+    add_partners(commands)
     return root
 
 

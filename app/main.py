@@ -19,6 +19,7 @@ from app.middleware.body_limit import BodyLimit
 from app.middleware.request_context import RequestContext, RouteTemplates
 from app.partners import setup as partners_setup
 from app.partners.deps import current_partner
+from app.partners.store import source as partner_source
 from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
             await migrate(database)
             app.state.resources = Resources(database=database)
             app.state.pages = Pages.load()  # web: templates and UI strings
-            await partners.start()  # partners: rate limit storage, partner table refresh
+            await partners.start(partner_source(database))  # partners: table, rate limits
             try:
                 yield
             finally:

@@ -8,6 +8,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as SqlAlchemyTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import AppError, FieldError
@@ -142,6 +144,19 @@ async def _on_http(_: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.status_code, title, detail, type_, headers=exc.headers)
 
 
+# A database that went away (restart, failover, network) is a passing state, not a bug:
+# 503 with Retry-After tells clients to come back, and nothing half-done was committed.
+DATABASE_DOWN: tuple[type[Exception], ...] = (DBAPIError, SqlAlchemyTimeout, ConnectionError)
+
+
+async def _on_database_down(_: Request, exc: Exception) -> JSONResponse:
+    log.warning("database_unavailable", error_type=type(exc).__name__)
+    return problem_response(
+        503, "Service unavailable", "The database cannot be reached right now; try again "
+        "shortly. Nothing from this request was saved.", "/problems/unavailable",
+        headers={"Retry-After": "5"})
+
+
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
     # Never echo the exception: it may carry a person's data.
     log.error("unhandled_error", error_type=type(exc).__name__)
@@ -152,6 +167,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _on_app_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
+    for down in DATABASE_DOWN:
+        app.add_exception_handler(down, _on_database_down)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

@@ -14,6 +14,7 @@ from app.letters.compose import compose
 from app.letters.pdf import render_pdf
 from app.letters.printable import paper_for, printable
 from app.letters.router import ContextDep
+from app.partners.rate_deps import ComposeRateLimit
 from app.problems import responses
 from app.web import view
 from app.web.form import EmbedForm, FormProblem, compose_request
@@ -108,7 +109,8 @@ async def embed_page(
     "/embed/{campaign_id}",
     summary="The no-JavaScript form: compose and show links",
     response_class=HTMLResponse,
-    responses={**HTML_EXAMPLE, **responses(404, 410)},
+    responses={**HTML_EXAMPLE, **responses(404, 410, 429)},
+    dependencies=[ComposeRateLimit],  # partners: the same allowance as POST /v1/letters/compose
 )
 async def embed_compose(
     request: Request, pages: PagesDep, ctx: ContextDep, campaign_id: str, form: FormDep
@@ -151,8 +153,9 @@ async def embed_compose(
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {}}, "description": "A printable letter"},
-        **responses(404, 410, 422),
+        **responses(404, 410, 422, 429),
     },
+    dependencies=[ComposeRateLimit],  # partners: the same allowance as POST /v1/letters/pdf
 )
 async def embed_pdf(ctx: ContextDep, campaign_id: str, form: FormDep) -> Response:
     """The same letter as POST /v1/letters/pdf, from the form's fields."""

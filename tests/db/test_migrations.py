@@ -12,7 +12,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
-import app.db.models  # noqa: F401  (the tables the migrations must build)
+import app.db.models
+import app.partners.models  # noqa: F401
 from app.db.base import Base
 from app.db.database import Database
 from app.db.migrate import alembic_config, migrate

@@ -4,13 +4,17 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import redis.asyncio
 from fastapi import FastAPI
 
+from app.db.database import Database
 from app.main import create_app
+from app.partners import store
+from app.partners.store import NewPartner
 from app.services import Services
 from app.settings import Settings
 
@@ -64,3 +68,34 @@ async def redis_prefix() -> AsyncIterator[str]:
                 await connection.delete(*keys)
         finally:
             await connection.aclose()
+
+
+async def add_partner(
+    settings: Settings,
+    name: str = "NGO",
+    origins: tuple[str, ...] = ("https://ngo.example",),
+    rate_limit: str | None = None,
+) -> NewPartner:
+    """A partner in the settings' database, added as `partners add` does."""
+    database = Database.connect(settings.database_url)
+    try:
+        async with database.begin() as session:
+            return await store.add(
+                session,
+                name=name,
+                origins=origins,
+                rate_limit=rate_limit,
+                secret=settings.key_secret.get_secret_value().encode(),
+                now=datetime.now(UTC),
+            )
+    finally:
+        await database.dispose()
+
+
+async def revoke_partner(settings: Settings, key_id: str) -> None:
+    database = Database.connect(settings.database_url)
+    try:
+        async with database.begin() as session:
+            await store.revoke(session, key_id, datetime.now(UTC))
+    finally:
+        await database.dispose()

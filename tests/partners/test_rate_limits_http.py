@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from .apps import COMPOSE, REDIS_URL, Apps, client, redis_prefix, running
+from .apps import COMPOSE, REDIS_URL, Apps, add_partner, client, redis_prefix, running
 
 PDF = "/v1/letters/pdf"
 COMPOSE_PATH = "/v1/letters/compose"
@@ -127,3 +127,36 @@ def test_a_limit_that_does_not_parse_stops_the_start() -> None:
 
     with pytest.raises(ValidationError, match="COUNT/PERIOD"):
         Settings(rate_limit_send="often")
+
+
+@pytest.fixture
+def keyed(apps: Apps, database_url: str) -> Apps:
+    return Apps(apps.services, apps.settings(database_url=database_url))
+
+
+async def test_a_partner_key_is_counted_per_key_under_its_own_limit(
+    keyed: Apps, storage: dict[str, Any]
+) -> None:
+    own = await add_partner(keyed.base, rate_limit="3/minute")
+    other = await add_partner(keyed.base, "Other")
+    settings = {"rate_limit_compose": "1/minute", "rate_limit_partner": "2/minute", **storage}
+    async with keyed.serve(**settings) as c:
+
+        async def post(key: str | None = None) -> int:
+            headers = {"X-API-Key": key} if key else {}
+            return (await c.post(COMPOSE_PATH, json=COMPOSE, headers=headers)).status_code
+
+        assert [await post(own.key) for _ in range(4)] == [200, 200, 200, 429]
+        # The same address without a key has its own (lower) allowance ...
+        assert [await post(), await post()] == [200, 429]
+        # ... and a partner without a limit of its own gets LETTERS_RATE_LIMIT_PARTNER.
+        assert [await post(other.key) for _ in range(3)] == [200, 200, 429]
+
+
+async def test_the_embed_pages_form_shares_the_compose_allowance(apps: Apps) -> None:
+    form = {"name": "Jane Doe", "place": "Basel", "lang": "en"}
+    async with apps.serve(rate_limit_compose="2/minute") as c:
+        page = await c.post("/embed/navalny-appeal", data=form)
+        pdf = await c.post("/embed/navalny-appeal/pdf", data=form)
+        api = await c.post(COMPOSE_PATH, json=COMPOSE)
+    assert (page.status_code, pdf.status_code, api.status_code) == (200, 200, 429)

@@ -6,7 +6,8 @@ from alembic import context
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import app.db.models  # noqa: F401  (registers the tables on Base; add new model modules here)
+import app.db.models
+import app.partners.models  # noqa: F401
 from app.db.base import Base
 
 target_metadata = Base.metadata
