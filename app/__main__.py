@@ -56,6 +56,10 @@ def _embassies_check(args: argparse.Namespace) -> int:
     overrides = args.overrides or settings.directory_overrides
     report = check(args.file or settings.directory_path, overrides)
     print(report.format(full=args.report))
+    from app.delivery.cli import bounce_report
+
+    for line in bounce_report(settings):  # bounces the platform saw, when it has a database
+        print(line)
     return 1 if report.errors else 0
 
 
@@ -101,9 +105,11 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--missions", type=Path, help="folder of researched mission records")
     build.set_defaults(run=_embassies_build)
 
+    from app.delivery.cli import add_parser as add_worker
     from app.letters.cli import add_parser as add_compose
 
     add_compose(commands)
+    add_worker(commands)
     from app.partners.cli import add_parser as add_partners
 
     add_partners(commands)

@@ -53,6 +53,22 @@ class Gone(AppError):
     title = "No longer available"
 
 
+# --- Sending through the platform ---
+
+
+class Conflict(AppError):
+    status = 409
+    type = "/problems/conflict"
+    title = "Conflict"
+
+
+class NoEmailOnFile(Unprocessable):
+    """The platform cannot send to an embassy it has no e-mail address for."""
+
+    type = "/problems/no-email-on-file"
+    title = "The embassy has no e-mail address on file"
+
+
 # --- Partners and embedding (app/partners) -------------------------------------------------
 class Unauthorized(AppError):
     status = 401

@@ -8,11 +8,12 @@ from fastapi import Depends, FastAPI
 
 from app import __version__, openapi, problems
 from app.campaigns.router import router as campaigns_router
-from app.db.database import Database
-from app.db.migrate import migrate
+from app.delivery.provider import Provider
+from app.delivery.webhook_router import router as webhooks_router
 from app.directory.router import router as embassies_router
 from app.health import router as health_router
 from app.letters.router import router as letters_router
+from app.letters.send_router import router as sending_router
 from app.metrics import Metrics
 from app.metrics_router import router as metrics_router
 from app.middleware.body_limit import BodyLimit
@@ -20,9 +21,10 @@ from app.middleware.request_context import RequestContext, RouteTemplates
 from app.partners import setup as partners_setup
 from app.partners.deps import current_partner
 from app.partners.store import source as partner_source
-from app.resources import Resources
+from app.resources import opened, running
 from app.services import Services
 from app.settings import Settings
+from app.stats.router import router as stats_router
 from app.web.pages import Pages
 from app.web.router import install as install_web
 
@@ -33,8 +35,13 @@ Errors are RFC 9457 problem details (`application/problem+json`).
 """
 
 
-def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
-    """The application. `services` lets tests share one loaded directory and gazetteer."""
+def create_app(
+    settings: Settings | None = None,
+    services: Services | None = None,
+    provider: Provider | None = None,
+) -> FastAPI:
+    """The application. `services` lets tests share one loaded directory and gazetteer;
+    `provider` replaces the one LETTERS_EMAIL_PROVIDER names (tests)."""
     settings = settings or (services.settings if services else Settings())
 
     @asynccontextmanager
@@ -42,18 +49,15 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         # Given services keep their loaded data but take these settings (a database per test).
         loaded = replace(services, settings=settings) if services else Services.load(settings)
         app.state.services = loaded
-        database = Database.connect(settings.database_url)
-        try:
-            await migrate(database)
-            app.state.resources = Resources(database=database)
+        # The database (migrated), provider, counters and the in-process worker.
+        async with opened(loaded, provider) as resources, running(resources, settings):
+            app.state.resources = resources
             app.state.pages = Pages.load()  # web: templates and UI strings
-            await partners.start(partner_source(database))  # partners: table, rate limits
+            await partners.start(partner_source(resources.database))  # partners: table, limits
             try:
                 yield
             finally:
                 await partners.stop()
-        finally:
-            await database.dispose()
 
     app = FastAPI(
         title="Embassy letters",
@@ -70,6 +74,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(embassies_router, prefix="/v1")
     app.include_router(campaigns_router, prefix="/v1")
     app.include_router(letters_router, prefix="/v1")
+    # Sending through the platform
+    app.include_router(sending_router, prefix="/v1")
+    app.include_router(stats_router, prefix="/v1")
+    app.include_router(webhooks_router, prefix="/v1")
     install_web(app)  # web: widget.js, /embed/{id}, the demo page, /static
     _install_operations(app, settings)
     return app

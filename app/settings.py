@@ -69,6 +69,21 @@ class Settings(BaseSettings):
     worker_in_process: bool = Field(True, description="Run the delivery worker inside `serve`.")
     worker_concurrency: int = Field(32, ge=1, description="Letters one worker sends at once.")
     max_attempts: int = Field(8, ge=1, description="Sending attempts before a letter fails.")
+    # --- send-core: worker timing ---
+    worker_poll_seconds: float = Field(
+        1.0, gt=0, description="How often an idle worker looks for due e-mails."
+    )
+    worker_lease_seconds: float = Field(
+        120.0, gt=0,
+        description="How long a claimed e-mail stays a worker's; longer than any one send. "
+        "A worker that dies mid-send leaves its e-mails to others after this.",
+    )
+    sweep_interval_seconds: float = Field(
+        60.0, gt=0, description="How often the worker erases expired and retained letters."
+    )
+    counters_flush_seconds: float = Field(
+        10.0, gt=0, description="How often in-memory compose counts are written."
+    )
     # Provider credentials; `*_base_url` points an adapter at another server (tests, EU regions).
     provider_timeout: float = Field(10.0, description="Seconds for one provider API call.")
     postmark_server_token: SecretStr | None = None

@@ -21,6 +21,8 @@ from app.services import Services
 from app.settings import Settings
 from tests.databases import POSTGRES, admin, emptied, migrated
 
+pytest_plugins = ["tests.send_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:

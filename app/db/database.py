@@ -1,5 +1,6 @@
 """The engine and session factory: made in the app's lifespan, handed through deps."""
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -52,14 +53,27 @@ def _engine_options(url: str) -> dict[str, Any]:
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # WAL lets readers go on while the worker writes; foreign keys are off by default.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # WAL lets readers go on while the worker writes (it stays set in the file).
+    _set_wal(cursor)
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
     cursor.close()
     # SQLAlchemy emits BEGIN itself (below), so the driver must not start transactions.
     dbapi_connection.isolation_level = None
+
+
+def _set_wal(cursor: Any) -> None:
+    # Switching a new file to WAL needs it to itself, and SQLite answers "locked" at once
+    # instead of waiting when processes open it together: retry briefly (first open only).
+    for attempt in range(100):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except Exception as error:
+            if "locked" not in str(error) or attempt == 99:
+                raise
+            time.sleep(0.05)
 
 
 def _sqlite_begin(connection: Any) -> None:

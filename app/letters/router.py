@@ -6,7 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import Response
 
-from app.deps import CampaignsDep, ClientIpDep, DirectoryDep, GeoDep
+from app.deps import (
+    CampaignsDep,
+    ClientIpDep,
+    DirectoryDep,
+    GeoDep,
+    PartnerIdDep,
+    ResourcesDep,
+)
 from app.letters.compose import Context, compose
 from app.letters.pdf import Paper, render_pdf
 from app.letters.printable import paper_for, printable
@@ -43,9 +50,16 @@ ContextDep = Annotated[Context, Depends(_context)]
     responses=responses(404, 410, 422, 429),
     dependencies=[ComposeRateLimit],
 )
-async def compose_letter(ctx: ContextDep, body: ComposeRequest) -> ComposeResponse:
+async def compose_letter(
+    ctx: ContextDep, body: ComposeRequest, resources: ResourcesDep, partner_id: PartnerIdDep
+) -> ComposeResponse:
     """The letter in the person's language, addressed to the right embassy. Nothing is stored."""
-    return compose(ctx, body)
+    composed = compose(ctx, body)
+    # Counted in memory (flushed every few seconds): no database write on this hot path.
+    resources.pending.count(
+        "composed", composed.campaign_id, composed.embassy.country, partner_id, ctx.now.date()
+    )
+    return composed
 
 
 @router.post(

@@ -161,6 +161,9 @@ class ComposeResponse(BaseModel):
 class ReportedRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    campaign_id: str = Field(max_length=100, examples=["navalny-appeal"])
-    embassy_id: str = Field(max_length=100, examples=["de-berlin-embassy"])
-    channel: Literal["mailto", "gmail", "outlook", "yahoo", "pdf"] = Field(examples=["mailto"])
+    campaign_id: str = Field(max_length=100, examples=["navalny-appeal"],
+                             description="The campaign the letter was written for.")
+    embassy_id: str = Field(max_length=100, examples=["de-berlin-embassy"],
+                            description="The mission it was sent to.")
+    channel: Literal["mailto", "gmail", "outlook", "yahoo", "pdf"] = Field(
+        examples=["mailto"], description="How the person sent it.")

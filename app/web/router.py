@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Header, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from app.deps import CampaignsDep, SettingsDep
@@ -175,11 +174,10 @@ async def embed_pdf(ctx: ContextDep, campaign_id: str, form: FormDep) -> Respons
 
 
 def _has_route(request: Request, path: str) -> bool:
-    # The widget offers a button only where this service has the route behind it.
-    return any(
-        isinstance(route, APIRoute) and route.path == path and "POST" in (route.methods or ())
-        for route in request.app.routes
-    )
+    # The widget offers a button only where this service has the route behind it. The
+    # OpenAPI document lists every operation (app.routes holds included routers lazily).
+    paths: dict[str, Any] = request.app.openapi().get("paths", {})
+    return "post" in paths.get(path, {})
 
 
 def _page(

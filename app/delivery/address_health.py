@@ -1,0 +1,45 @@
+"""Bounces per embassy address: recorded from webhooks, read by `embassies check`."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import AddressHealthRow
+from app.db.upsert import insert_for
+
+
+@dataclass(frozen=True, slots=True)
+class AddressHealth:
+    address: str
+    embassy_id: str | None
+    bounces: int
+    last_bounce_at: datetime | None
+    last_reason: str | None
+
+
+async def record_bounce(
+    session: AsyncSession, address: str, embassy_id: str, reason: str | None, at: datetime
+) -> None:
+    insert = insert_for(session, AddressHealthRow).values(
+        address=address.lower(), embassy_id=embassy_id, bounces=1, last_bounce_at=at,
+        last_reason=reason,
+    )
+    await session.execute(insert.on_conflict_do_update(
+        index_elements=["address"],
+        set_={
+            "bounces": AddressHealthRow.bounces + 1, "last_bounce_at": at,
+            "last_reason": reason, "embassy_id": embassy_id,
+        },
+    ))
+
+
+async def bounced_addresses(session: AsyncSession) -> list[AddressHealth]:
+    query = select(AddressHealthRow).order_by(
+        AddressHealthRow.bounces.desc(), AddressHealthRow.address
+    )
+    return [
+        AddressHealth(r.address, r.embassy_id, r.bounces, r.last_bounce_at, r.last_reason)
+        for r in (await session.execute(query)).scalars()
+    ]

@@ -1,0 +1,144 @@
+"""What each kind of outbox e-mail is, and what its outcome does to the letter.
+
+`letter`: the letter to the embassy, paced per embassy address; `confirmation`: the double
+opt-in to the person; `notice`: the person told their letter bounced or failed.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.database import Database
+from app.db.models import LetterRow
+from app.delivery import outbox
+from app.delivery.budget import take_slots
+from app.delivery.outbox import Claimed
+from app.delivery.pacing import next_opening, next_utc_day, zone_of
+from app.delivery.provider import Accepted, OutgoingEmail
+from app.directory.directory import Directory
+from app.letters import repository
+from app.letters.mail_templates import MailTemplates
+from app.letters.outgoing import confirmation_email, letter_email, notice_email
+from app.letters.stored import Platform, StoredLetter
+from app.letters.tokens import new_reference
+from app.stats.counters import count_one
+
+log = structlog.get_logger(__name__)
+SENDABLE = ("queued", "sending")
+
+
+@dataclass(frozen=True, slots=True)
+class Pacing:
+    daily_limit: int | None = None
+    office_hours_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Dispatch:
+    database: Database
+    directory: Directory
+    platform: Platform
+    templates: MailTemplates
+    pacing: Pacing = Pacing()
+
+    async def prepare(self, item: Claimed, owner: str, now: datetime) -> OutgoingEmail | None:
+        """The e-mail to send now, or None (gone, or held back by pacing: rescheduled)."""
+        async with self.database.begin() as session:
+            row = await repository.get(session, item.letter_id, lock=True)
+            email = await self._email(session, row, item, owner, now) if row else None
+            if email is None and row is None:
+                await outbox.done(session, item.id)
+            return email
+
+    async def _email(
+        self, session: AsyncSession, row: LetterRow, item: Claimed, owner: str, now: datetime
+    ) -> OutgoingEmail | None:
+        letter = repository.stored(row)
+        embassy = self.directory.find(letter.embassy_id)
+        if item.kind == "letter" and row.status in SENDABLE and not letter.erased:
+            hold = await self._hold(session, letter, now)
+            if hold is not None:
+                row.not_before = hold
+                await outbox.retry_at(session, item.id, owner, hold, "paced", count_attempt=False)
+                return None
+            row.not_before = None
+            await repository.move(session, row, "sending", now)
+            return letter_email(letter, self.platform, now)
+        if embassy is not None and not letter.erased and item.kind == "confirmation" \
+                and row.status == "awaiting_confirmation" and item.secret:
+            return confirmation_email(letter, embassy, item.secret, self.platform,
+                                      self.templates, item.reference, now)
+        if embassy is not None and not letter.erased and item.kind == "notice":
+            return notice_email(letter, embassy, self.platform, self.templates,
+                                item.reference, now)
+        await outbox.done(session, item.id)  # nothing left to send for this row
+        return None
+
+    async def _hold(
+        self, session: AsyncSession, letter: StoredLetter, now: datetime
+    ) -> datetime | None:
+        """When a paced letter may go instead of now; None: now (a budget slot is taken)."""
+        embassy = self.directory.find(letter.embassy_id)
+        zone = zone_of(embassy.lat, embassy.lon) if embassy else None
+        if self.pacing.office_hours_only and zone is not None:
+            opening = next_opening(now, zone)
+            if opening is not None:
+                return opening
+        limit = self.pacing.daily_limit
+        if limit and not await take_slots(session, letter.recipients, now.date(), limit):
+            tomorrow = next_utc_day(now)
+            if self.pacing.office_hours_only and zone is not None:
+                return next_opening(tomorrow, zone) or tomorrow
+            return tomorrow
+        return None
+
+    async def sent(
+        self, item: Claimed, provider: str, accepted: Accepted, now: datetime
+    ) -> None:
+        """Recorded right after the provider accepted: the duplicate window closes here."""
+        async with self.database.begin() as session:
+            await outbox.done(session, item.id)
+            if item.kind != "letter":
+                return
+            row = await repository.get(session, item.letter_id, lock=True)
+            if row is None:
+                return
+            row.provider, row.provider_message_id = provider, accepted.provider_message_id
+            row.sent_at, row.reason = now, None
+            if row.status in SENDABLE:
+                await repository.move(session, row, "sent", now)
+            await count_one(session, "sent", row.campaign_id, row.country, row.partner_id,
+                            now.date())
+
+    async def failed(self, item: Claimed, reason: str, now: datetime) -> None:
+        """A permanent failure (or too many transient ones): the letter fails, the person
+        hears of it; a confirmation that cannot reach the person ends the letter."""
+        async with self.database.begin() as session:
+            await outbox.done(session, item.id)
+            row = await repository.get(session, item.letter_id, lock=True)
+            if row is None or item.kind == "notice":
+                log.warning("email_failed", kind=item.kind, outbox_id=item.id)
+                return
+            row.reason = reason
+            if item.kind == "confirmation":
+                await repository.erase(session, row, "failed", now)
+                return
+            await repository.move(session, row, "failed", now)
+            await self.notify(session, row, now)
+
+    async def notify(self, session: AsyncSession, row: LetterRow, now: datetime) -> None:
+        """Queue the bounce/failure notice to the person, once, if their data is still here."""
+        if row.erased_at is None and await outbox.for_letter(session, row.id, "notice") is None:
+            await outbox.enqueue(session, row.id, "notice", new_reference(), now)
+
+    async def retry(
+        self, item: Claimed, owner: str, due: datetime, reason: str, now: datetime
+    ) -> None:
+        async with self.database.begin() as session:
+            kept = await outbox.retry_at(session, item.id, owner, due, reason)
+            if kept and item.kind == "letter":
+                row = await repository.get(session, item.letter_id, lock=True)
+                if row is not None and row.status == "sending":
+                    await repository.move(session, row, "queued", now)

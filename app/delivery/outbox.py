@@ -1,0 +1,96 @@
+"""The outbox: e-mails waiting to be sent, claimed by workers under a lease.
+
+A claim is one UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING: on
+PostgreSQL concurrent workers skip each other's rows; SQLite (which ignores FOR UPDATE) runs
+the statement under its single write lock, so it is just as atomic. A lease that expires
+(its worker died) makes the row claimable again. Functions flush, never commit.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import OutboxRow
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    letter_id: str
+    kind: str
+    reference: str
+    secret: str | None
+    attempts: int
+
+
+async def enqueue(
+    session: AsyncSession, letter_id: str, kind: str, reference: str, due_at: datetime,
+    secret: str | None = None,
+) -> None:
+    session.add(
+        OutboxRow(
+            letter_id=letter_id, kind=kind, reference=reference, secret=secret, due_at=due_at,
+            attempts=0, created_at=due_at,
+        )
+    )
+    await session.flush()
+
+
+async def claim(
+    session: AsyncSession, owner: str, now: datetime, lease: timedelta, limit: int
+) -> list[Claimed]:
+    """Up to `limit` due rows, leased to `owner` until now + lease; each attempt counted."""
+    free = or_(OutboxRow.lease_expires_at.is_(None), OutboxRow.lease_expires_at < now)
+    due = (
+        select(OutboxRow.id)
+        .where(OutboxRow.due_at <= now, free)
+        .order_by(OutboxRow.due_at, OutboxRow.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    result = await session.execute(
+        update(OutboxRow)
+        .where(OutboxRow.id.in_(due.scalar_subquery()))
+        .values(lease_owner=owner, lease_expires_at=now + lease, attempts=OutboxRow.attempts + 1)
+        .returning(
+            OutboxRow.id, OutboxRow.letter_id, OutboxRow.kind, OutboxRow.reference,
+            OutboxRow.secret, OutboxRow.attempts,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return sorted((Claimed(*row) for row in result.all()), key=lambda c: c.id)
+
+
+def _mine(outbox_id: int, owner: str) -> list[object]:
+    return [OutboxRow.id == outbox_id, OutboxRow.lease_owner == owner]
+
+
+async def done(session: AsyncSession, outbox_id: int) -> None:
+    """The e-mail went: the row (and any secret it held) is gone."""
+    await session.execute(delete(OutboxRow).where(OutboxRow.id == outbox_id))
+
+
+async def retry_at(
+    session: AsyncSession, outbox_id: int, owner: str, due_at: datetime, error: str,
+    *, count_attempt: bool = True,
+) -> bool:
+    """Release the lease and try again at `due_at`; False if the lease was lost meanwhile."""
+    values: dict[str, object] = {
+        "due_at": due_at, "lease_owner": None, "lease_expires_at": None, "last_error": error,
+    }
+    if not count_attempt:  # held back by pacing: that was no attempt at all
+        values["attempts"] = OutboxRow.attempts - 1
+    result = await session.execute(
+        update(OutboxRow)
+        .where(*_mine(outbox_id, owner))  # type: ignore[arg-type]
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def for_letter(session: AsyncSession, letter_id: str, kind: str) -> OutboxRow | None:
+    query = select(OutboxRow).where(OutboxRow.letter_id == letter_id, OutboxRow.kind == kind)
+    return (await session.execute(query)).scalars().first()

@@ -1,0 +1,147 @@
+"""Reads and writes of letters. Functions flush, never commit: the use-case owns the
+transaction. Also the small read-only queries metrics use (letters by status, the outbox)."""
+
+import json
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.models import IdempotencyRow, LetterEventRow, LetterRow, OutboxRow
+from app.letters.stored import StoredLetter
+
+PERSONAL = ("sender_name", "sender_email", "subject", "body", "recipients", "token_hash")
+
+
+def stored(row: LetterRow) -> StoredLetter:
+    return StoredLetter(
+        id=row.id, campaign_id=row.campaign_id, embassy_id=row.embassy_id, country=row.country,
+        language=row.language, partner_id=row.partner_id, status=row.status,
+        sender_name=row.sender_name, sender_email=row.sender_email, subject=row.subject,
+        body=row.body, recipients=tuple(json.loads(row.recipients or "[]")),
+        cc_sender=row.cc_sender, message_id=row.message_id, reference=row.reference,
+        reason=row.reason, not_before=row.not_before, created_at=row.created_at,
+        expires_at=row.expires_at, sent_at=row.sent_at,
+    )
+
+
+async def add(session: AsyncSession, row: LetterRow) -> None:
+    session.add(row)
+    await session.flush()  # the letter first: no relationship() tells the ORM the order
+    session.add(LetterEventRow(letter_id=row.id, status=row.status, at=row.created_at))
+    await session.flush()
+
+
+async def get(session: AsyncSession, letter_id: str, *, lock: bool = False) -> LetterRow | None:
+    query = select(LetterRow).where(LetterRow.id == letter_id)
+    if lock:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def by_token(session: AsyncSession, token_hash: str) -> LetterRow | None:
+    query = select(LetterRow).where(LetterRow.token_hash == token_hash).with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def by_provider_reference(
+    session: AsyncSession, provider_message_id: str | None, reference: str | None
+) -> LetterRow | None:
+    """The letter a webhook event names, by the provider's id or by our reference."""
+    for column, value in (
+        (LetterRow.provider_message_id, provider_message_id),
+        (LetterRow.reference, reference),
+        (LetterRow.message_id, provider_message_id),
+    ):
+        if value:
+            query = select(LetterRow).where(column == value).with_for_update()
+            row = (await session.execute(query)).scalars().first()
+            if row is not None:
+                return row
+    return None
+
+
+async def move(session: AsyncSession, row: LetterRow, status: str, at: datetime) -> None:
+    """A new status, with its event (only when it is new)."""
+    if row.status != status:
+        row.status = status
+        session.add(LetterEventRow(letter_id=row.id, status=status, at=at))
+    await session.flush()
+
+
+async def erase(session: AsyncSession, row: LetterRow, status: str, at: datetime) -> None:
+    """Null the person's data, drop its pending e-mails and idempotency answer, keep the rest."""
+    for column in PERSONAL:
+        setattr(row, column, None)
+    row.erased_at = at
+    await session.execute(delete(OutboxRow).where(OutboxRow.letter_id == row.id))
+    await session.execute(delete(IdempotencyRow).where(IdempotencyRow.letter_id == row.id))
+    await move(session, row, status, at)
+
+
+async def events(session: AsyncSession, letter_id: str) -> list[tuple[str, datetime]]:
+    query = (
+        select(LetterEventRow.status, LetterEventRow.at)
+        .where(LetterEventRow.letter_id == letter_id)
+        .order_by(LetterEventRow.id)
+    )
+    return [(status, at) for status, at in (await session.execute(query)).all()]
+
+
+async def idempotent_answer(
+    session: AsyncSession, scope: str, key: str
+) -> tuple[str, str] | None:
+    """(body hash, stored answer JSON) of an earlier request with this key."""
+    query = select(IdempotencyRow.body_hash, IdempotencyRow.response).where(
+        IdempotencyRow.scope == scope, IdempotencyRow.key == key
+    )
+    found = (await session.execute(query)).one_or_none()
+    return (found[0], found[1]) if found else None
+
+
+async def remember_answer(session: AsyncSession, row: IdempotencyRow) -> None:
+    session.add(row)
+    await session.flush()
+
+
+async def expire_due(session: AsyncSession, now: datetime, limit: int) -> list[LetterRow]:
+    query = (
+        select(LetterRow)
+        .where(LetterRow.status == "awaiting_confirmation", LetterRow.expires_at <= now)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def delete_retained(session: AsyncSession, before: datetime) -> int:
+    """Delete letters done before `before` (their counters stay); the count deleted."""
+    done = ("sent", "delivered", "bounced", "failed", "expired", "erased")
+    finished = func.coalesce(LetterRow.sent_at, LetterRow.erased_at, LetterRow.created_at)
+    result = await session.execute(
+        delete(LetterRow).where(LetterRow.status.in_(done), finished < before)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def clear_not_before(session: AsyncSession, letter_id: str) -> None:
+    await session.execute(
+        update(LetterRow).where(LetterRow.id == letter_id).values(not_before=None)
+    )
+
+
+# --- Read-only figures for metrics (helper `ops`) ---
+
+
+async def letters_by_status(session: AsyncSession) -> dict[str, int]:
+    """How many letters are in each status right now."""
+    query = select(LetterRow.status, func.count()).group_by(LetterRow.status)
+    return {status: int(n) for status, n in (await session.execute(query)).all()}
+
+
+async def outbox_depth(session: AsyncSession, now: datetime) -> tuple[int, float]:
+    """(e-mails waiting to be sent, seconds the oldest due one has waited; 0 if none due)."""
+    depth = int(await session.scalar(select(func.count()).select_from(OutboxRow)) or 0)
+    oldest = await session.scalar(select(func.min(OutboxRow.due_at)).where(OutboxRow.due_at <= now))
+    waited = (now - oldest).total_seconds() if oldest is not None else 0.0
+    return depth, max(0.0, waited)

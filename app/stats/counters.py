@@ -1,0 +1,92 @@
+"""Counting without slowing anyone down: composes and reports are counted in memory and
+flushed in one upsert every few seconds (and at shutdown); sends and deliveries are counted
+in the transaction that records them."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.database import Database
+from app.db.models import CounterRow
+from app.db.upsert import insert_for
+
+# (campaign, country, partner, day, what)
+Key = tuple[str, str, str, date, str]
+FIELDS = ("composed", "reported", "sent", "delivered")
+
+
+@dataclass
+class PendingCounts:
+    """This process's counts not yet written; asyncio is single-threaded, so a dict will do."""
+
+    counts: Counter[Key] = field(default_factory=Counter)
+
+    def count(
+        self, what: str, campaign_id: str, country: str | None, partner_id: str | None,
+        day: date,
+    ) -> None:
+        self.counts[(campaign_id, country or "", partner_id or "", day, what)] += 1
+
+    def take(self) -> Counter[Key]:
+        taken, self.counts = self.counts, Counter()
+        return taken
+
+    def put_back(self, counts: Counter[Key]) -> None:
+        self.counts.update(counts)
+
+
+async def bump(
+    session: AsyncSession, counts: Counter[Key]
+) -> None:
+    """Add `counts` to the counters table, one upsert per (campaign, country, partner, day)."""
+    rows: dict[tuple[str, str, str, date], dict[str, int]] = {}
+    for (campaign, country, partner, day, what), n in counts.items():
+        row = rows.setdefault((campaign, country, partner, day), dict.fromkeys(FIELDS, 0))
+        row[what] += n
+    for (campaign, country, partner, day), values in rows.items():
+        insert = insert_for(session, CounterRow).values(
+            campaign_id=campaign, country=country, partner_id=partner, day=day, **values
+        )
+        await session.execute(insert.on_conflict_do_update(
+            index_elements=["campaign_id", "country", "partner_id", "day"],
+            set_={f: getattr(CounterRow, f) + getattr(insert.excluded, f) for f in FIELDS},
+        ))
+
+
+async def count_one(
+    session: AsyncSession, what: str, campaign_id: str, country: str | None,
+    partner_id: str | None, day: date,
+) -> None:
+    await bump(session, Counter({(campaign_id, country or "", partner_id or "", day, what): 1}))
+
+
+async def flush(database: Database, pending: PendingCounts) -> None:
+    """Write what was counted in memory; on failure keep it for the next flush."""
+    counts = pending.take()
+    if not counts:
+        return
+    try:
+        async with database.begin() as session:
+            await bump(session, counts)
+    except BaseException:
+        pending.put_back(counts)
+        raise
+
+
+async def totals(
+    session: AsyncSession, campaign_id: str
+) -> tuple[dict[str, int], dict[str, int]]:
+    """(the four totals, letters sent or reported by country) for one campaign."""
+    sums = [func.coalesce(func.sum(getattr(CounterRow, f)), 0) for f in FIELDS]
+    where = CounterRow.campaign_id == campaign_id
+    overall = (await session.execute(select(*sums).where(where))).one()
+    by_country = await session.execute(
+        select(CounterRow.country, func.sum(CounterRow.sent + CounterRow.reported))
+        .where(where, CounterRow.country != "")
+        .group_by(CounterRow.country)
+    )
+    countries = {c: int(n) for c, n in by_country.all() if n}
+    return dict(zip(FIELDS, (int(v) for v in overall), strict=True)), countries

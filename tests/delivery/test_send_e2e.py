@@ -1,0 +1,105 @@
+"""The whole flow through the real SMTP adapter to an aiosmtpd relay on loopback, with the
+worker running inside the app as `serve` runs it."""
+
+import asyncio
+import re
+from collections.abc import AsyncIterator, Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from email.utils import parseaddr
+
+import httpx
+import pytest
+
+from app.main import create_app
+from app.services import Services
+from app.settings import Settings
+from tests.fakes.smtp_relay import Delivered, RelayHandler, running_relay
+from tests.send_fixtures import BERN, PERSON, send_body
+
+TOKEN = re.compile(r"/v1/letters/confirm\?token=([A-Za-z0-9_-]+)")
+
+
+@pytest.fixture
+def relay() -> Iterator[tuple[RelayHandler, int]]:
+    handler = RelayHandler()
+    with running_relay(handler) as port:
+        yield handler, port
+
+
+@pytest.fixture
+async def client(
+    services: Services, send_settings: Settings, relay: tuple[RelayHandler, int]
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = send_settings.model_copy(update={
+        "email_provider": "smtp", "smtp_host": "127.0.0.1", "smtp_port": relay[1],
+        "worker_in_process": True, "worker_poll_seconds": 0.05,
+    })
+    app = create_app(settings, services=services)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            yield c
+
+
+async def arrived(handler: RelayHandler, count: int) -> list[Delivered]:
+    """Wait (up to a generous deadline) until the relay holds `count` messages."""
+    for _ in range(600):
+        if len(handler.messages) >= count:
+            return list(handler.messages)
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the relay got {len(handler.messages)} of {count} messages")
+
+
+def parsed(delivered: Delivered) -> EmailMessage:
+    message = message_from_bytes(delivered.content, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def text_of(message: EmailMessage) -> str:
+    part = message.get_body(("plain",))
+    assert part is not None
+    return str(part.get_content())  # type: ignore[attr-defined]
+
+
+async def test_post_confirm_and_the_letter_reaches_the_relay(
+    client: httpx.AsyncClient, relay: tuple[RelayHandler, int]
+) -> None:
+    handler = relay[0]
+    body = send_body(cc_sender=True, language="de", sender={"name": "Jürgen Groß"})
+    created = await client.post("/v1/letters", json=body)
+    assert created.status_code == 202, created.text
+
+    (confirmation,) = await arrived(handler, 1)
+    assert confirmation.rcpt_tos == (PERSON,)
+    mail = parsed(confirmation)
+    assert mail.get_content_type() == "multipart/alternative"
+    assert "Bitte bestätigen" in str(mail["Subject"])
+    found = TOKEN.search(text_of(mail))
+    assert found is not None
+
+    page = await client.get("/v1/letters/confirm", params={"token": found.group(1)})
+    assert page.status_code == 200
+
+    delivered = (await arrived(handler, 2))[1]
+    assert set(delivered.rcpt_tos) == {BERN, PERSON}
+    assert delivered.mail_from == "letters@platform.example"
+    letter = parsed(delivered)
+    assert parseaddr(str(letter["From"])) == (
+        "Jürgen Groß via Embassy Letters", "letters@platform.example"
+    )
+    assert parseaddr(str(letter["Reply-To"])) == ("Jürgen Groß", PERSON)
+    assert parseaddr(str(letter["To"]))[1] == BERN
+    assert parseaddr(str(letter["Cc"]))[1] == PERSON
+    assert str(letter["Message-ID"]).endswith("@platform.example>")
+    assert letter["Date"] is not None
+    assert "Jürgen Groß" in text_of(letter)
+
+    status_url = created.json()["status_url"].removeprefix("https://letters.example")
+    for _ in range(200):  # the worker records "sent" right after the relay accepted
+        status = (await client.get(status_url)).json()
+        if status["status"] == "sent":
+            break
+        await asyncio.sleep(0.05)
+    assert status["status"] == "sent"

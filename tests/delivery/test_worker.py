@@ -1,0 +1,256 @@
+"""The delivery worker on a real database: retries, Retry-After, giving up, leases, pacing,
+and two workers never sending the same letter."""
+
+import asyncio
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from app.db.database import Database
+from app.db.models import LetterRow, OutboxRow
+from app.delivery import outbox
+from app.delivery.dispatch import Pacing
+from app.delivery.provider import PermanentSendError, TransientSendError
+from app.delivery.worker import Worker, WorkerConfig
+from app.services import Services
+from app.settings import Settings
+from tests.send_fixtures import BERN, PERSON, Harness, harness_for, send_body
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+async def queued(services: Services, send_settings: Settings) -> AsyncIterator[Harness]:
+    """The app with confirmation off: every POST is queued at once."""
+    settings = send_settings.model_copy(update={"require_confirmation": False})
+    async with harness_for(services, settings) as harness:
+        yield harness
+
+
+def worker(
+    harness: Harness,
+    clock: Clock,
+    database: Database | None = None,
+    pacing: Pacing | None = None,
+    **config: Any,
+) -> Worker:
+    dispatch = harness.resources.worker.dispatch
+    if database is not None:
+        dispatch = replace(dispatch, database=database)
+    if pacing is not None:
+        dispatch = replace(dispatch, pacing=pacing)
+    return Worker(
+        dispatch.database, harness.provider, dispatch, WorkerConfig(**config), clock=clock
+    )
+
+
+async def post(harness: Harness, n: int = 1) -> list[str]:
+    ids = []
+    for i in range(n):
+        answer = await harness.client.post("/v1/letters", json=send_body(personal_note=f"#{i}"))
+        assert answer.status_code == 202, answer.text
+        ids.append(answer.json()["id"])
+    return ids
+
+
+async def outbox_rows(harness: Harness) -> list[OutboxRow]:
+    async with harness.resources.database.begin() as session:
+        return list((await session.execute(select(OutboxRow))).scalars())
+
+
+async def status(harness: Harness, letter_id: str) -> dict[str, Any]:
+    answer = await harness.client.get(f"/v1/letters/{letter_id}")
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+async def test_a_transient_failure_is_retried_within_seconds(queued: Harness) -> None:
+    (letter_id,) = await post(queued)
+    clock = Clock(datetime.now(UTC))
+    queued.provider.failures = [TransientSendError("smtp 451: try later")]
+    w = worker(queued, clock)
+    assert await w.run_once() == 1
+    assert queued.provider.sent == []
+    (row,) = await outbox_rows(queued)
+    wait = (row.due_at - clock.now).total_seconds()
+    assert 1.0 <= wait <= 2.0 and row.attempts == 1 and row.lease_owner is None
+    assert (await status(queued, letter_id))["status"] == "queued"
+    assert await w.run_once() == 0  # not due yet
+    clock.advance(seconds=2.1)
+    assert await w.run_once() == 1
+    assert len(queued.provider.to(BERN)) == 1
+    assert (await status(queued, letter_id))["status"] == "sent"
+
+
+async def test_retry_after_is_honoured(queued: Harness) -> None:
+    await post(queued)
+    clock = Clock(datetime.now(UTC))
+    queued.provider.failures = [TransientSendError("429 slow down", retry_after=90)]
+    assert await worker(queued, clock).run_once() == 1
+    (row,) = await outbox_rows(queued)
+    assert row.due_at == clock.now + timedelta(seconds=90)
+
+
+async def test_later_retries_back_off_up_to_minutes(queued: Harness) -> None:
+    await post(queued)
+    clock = Clock(datetime.now(UTC))
+    queued.provider.failures = [TransientSendError("smtp 421") for _ in range(9)]
+    w = worker(queued, clock, max_attempts=20)
+    waits = []
+    for _ in range(9):
+        assert await w.run_once() == 1
+        (row,) = await outbox_rows(queued)
+        waits.append((row.due_at - clock.now).total_seconds())
+        clock.now = row.due_at
+    assert waits[0] <= 2.0 and waits[-1] <= 300.0 and waits[-1] >= 150.0
+    # Uncapped, each step doubles: even with jitter a wait is never shorter than the last.
+    assert all(b >= a for a, b in itertools.pairwise(waits[:7]))
+
+
+async def test_a_permanent_failure_fails_the_letter_and_tells_the_person(
+    queued: Harness,
+) -> None:
+    (letter_id,) = await post(queued)
+    clock = Clock(datetime.now(UTC))
+    queued.provider.failures = [PermanentSendError("smtp 550: mailbox unavailable")]
+    w = worker(queued, clock)
+    assert await w.run_once() == 1
+    answer = await status(queued, letter_id)
+    assert answer["status"] == "failed"
+    assert answer["reason"] == "smtp 550: mailbox unavailable"
+    assert await w.run_once() == 1  # the notice to the person
+    (notice,) = queued.provider.to(PERSON)
+    assert "did not arrive" in notice.subject
+    assert "Jane Doe" in notice.text  # a copy of the letter
+    assert "Brunnadernrain" in notice.text or "switzerland.mid.ru" in notice.text
+
+
+async def test_it_gives_up_after_max_attempts_with_the_reason(queued: Harness) -> None:
+    (letter_id,) = await post(queued)
+    clock = Clock(datetime.now(UTC))
+    queued.provider.failures = [TransientSendError("smtp 421: busy") for _ in range(3)]
+    w = worker(queued, clock, max_attempts=3)
+    for _ in range(3):
+        assert await w.run_once() == 1
+        clock.advance(minutes=6)
+    answer = await status(queued, letter_id)
+    assert answer["status"] == "failed"
+    assert answer["reason"] == "gave up after 3 attempts: smtp 421: busy"
+
+
+async def test_a_dead_workers_lease_expires_and_the_letter_goes_once(queued: Harness) -> None:
+    await post(queued)
+    clock = Clock(datetime.now(UTC))
+    lease = timedelta(seconds=30)
+    async with queued.resources.database.begin() as session:  # a worker claims, then dies
+        assert len(await outbox.claim(session, "dead-worker", clock.now, lease, 10)) == 1
+    survivor = worker(queued, clock, lease=lease)
+    assert await survivor.run_once() == 0
+    clock.advance(seconds=31)
+    assert await survivor.run_once() == 1
+    assert await survivor.run_once() == 0
+    assert len(queued.provider.to(BERN)) == 1
+
+
+async def test_two_workers_never_send_the_same_letter(queued: Harness, database_url: str) -> None:
+    ids = await post(queued, 40)
+    queued.provider.delay = 0.002
+    clock = Clock(datetime.now(UTC))
+    engines = [Database.connect(database_url) for _ in range(2)]
+    try:
+        workers = [worker(queued, clock, database=e, concurrency=4) for e in engines]
+
+        async def drain(w: Worker) -> None:
+            while await w.run_once():
+                pass
+
+        await asyncio.gather(*(drain(w) for w in workers))
+    finally:
+        for e in engines:
+            await e.dispose()
+    sent = [e.message_id for e in queued.provider.to(BERN)]
+    assert len(sent) == len(ids) == len(set(sent))
+    async with queued.resources.database.begin() as session:
+        statuses = (await session.execute(select(LetterRow.status))).scalars().all()
+    assert set(statuses) == {"sent"}
+
+
+def later_today() -> datetime:
+    """A moment after every letter a test posts, on the same UTC day when possible."""
+    now = datetime.now(UTC) + timedelta(seconds=5)
+    return now
+
+
+def next_saturday_noon() -> datetime:
+    day = datetime.now(UTC).date() + timedelta(days=1)
+    while day.weekday() != 5:
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, 12, 0, tzinfo=UTC)
+
+
+async def test_over_the_daily_budget_letters_wait_for_the_next_day(queued: Harness) -> None:
+    ids = await post(queued, 3)
+    clock = Clock(later_today())
+    midnight = datetime.combine(clock.now.date() + timedelta(days=1), datetime.min.time(), UTC)
+    w = worker(queued, clock, pacing=Pacing(daily_limit=2))
+    assert await w.run_once() == 3
+    assert len(queued.provider.to(BERN)) == 2
+    held = [s for s in [await status(queued, i) for i in ids] if s["status"] == "queued"]
+    assert len(held) == 1
+    assert datetime.fromisoformat(held[0]["not_before"]) == midnight
+    assert await w.run_once() == 0
+    clock.now = midnight + timedelta(seconds=1)
+    assert await w.run_once() == 1
+    assert len(queued.provider.to(BERN)) == 3
+    assert (await status(queued, held[0]["id"]))["not_before"] is None
+
+
+async def test_the_budget_is_shared_by_workers_on_the_same_database(
+    queued: Harness, database_url: str
+) -> None:
+    await post(queued, 6)
+    clock = Clock(later_today())
+    other = Database.connect(database_url)
+    try:
+        pacing = Pacing(daily_limit=4)
+        workers = [
+            worker(queued, clock, pacing=pacing, concurrency=3),
+            worker(queued, clock, database=other, pacing=pacing, concurrency=3),
+        ]
+        await asyncio.gather(*(w.run_once() for w in workers))
+    finally:
+        await other.dispose()
+    assert len(queued.provider.to(BERN)) == 4
+
+
+async def test_office_hours_hold_letters_until_the_embassy_opens(queued: Harness) -> None:
+    (letter_id,) = await post(queued)
+    saturday = next_saturday_noon()
+    clock = Clock(saturday)
+    w = worker(queued, clock, pacing=Pacing(office_hours_only=True))
+    assert await w.run_once() == 1
+    assert queued.provider.sent == []
+    # Monday 09:00 in Bern (Europe/Zurich), whatever its offset that week.
+    monday = datetime.combine(
+        saturday.date() + timedelta(days=2), time(9, 0), ZoneInfo("Europe/Zurich")
+    )
+    opens = datetime.fromisoformat((await status(queued, letter_id))["not_before"])
+    assert opens == monday
+    clock.now = monday.astimezone(UTC) + timedelta(seconds=1)
+    assert await w.run_once() == 1
+    assert len(queued.provider.to(BERN)) == 1
