@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from functools import partial
 
 from fastapi import Depends, FastAPI
 
@@ -16,6 +17,7 @@ from app.letters.router import router as letters_router
 from app.letters.send_router import router as sending_router
 from app.metrics import Metrics
 from app.metrics_router import router as metrics_router
+from app.metrics_source import letter_snapshot
 from app.middleware.body_limit import BodyLimit
 from app.middleware.request_context import RequestContext, RouteTemplates
 from app.partners import setup as partners_setup
@@ -50,8 +52,13 @@ def create_app(
         loaded = replace(services, settings=settings) if services else Services.load(settings)
         app.state.services = loaded
         # The database (migrated), provider, counters and the in-process worker.
-        async with opened(loaded, provider) as resources, running(resources, settings):
+        metrics: Metrics = app.state.metrics
+        async with (
+            opened(loaded, provider, metrics) as resources,
+            running(resources, settings),
+        ):
             app.state.resources = resources
+            metrics.watch_letters(partial(letter_snapshot, resources.database))  # ops
             app.state.pages = Pages.load()  # web: templates and UI strings
             await partners.start(partner_source(resources.database))  # partners: table, limits
             try:

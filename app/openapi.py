@@ -25,6 +25,7 @@ def install(app: FastAPI) -> None:
             spec = get_openapi(title=app.title, version=app.version,
                                description=app.description, routes=app.routes)
             answer_validation_as_problems(spec)
+            declare_common_answers(spec)
             add_examples(spec)
             app.openapi_schema = spec
         return app.openapi_schema
@@ -44,6 +45,28 @@ def answer_validation_as_problems(spec: dict[str, Any]) -> None:
     if not _refers_to(spec.get("paths", {}), "HTTPValidationError"):
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
+
+
+# --- ops: what every operation can answer, whatever its router declares -----------------
+# Bodies are refused before any route runs: unparseable (400), too large (413), not JSON (415).
+_BODY_ANSWERS = (400, 413, 415)
+
+
+def declare_common_answers(spec: dict[str, Any]) -> None:
+    """Declare the answers middleware and app-wide dependencies give, so clients (and
+    Schemathesis) find every status in the document. The partner key is optional: an
+    operation's security lists the empty requirement beside it."""
+    for operation in _operations(spec):
+        declared = operation.setdefault("responses", {})
+        statuses = list(_BODY_ANSWERS) if "requestBody" in operation else []
+        if any("PartnerKey" in requirement for requirement in operation.get("security", [])):
+            operation["security"] = [{}, *[r for r in operation["security"] if r]]
+            statuses += [401, 503]  # a wrong key; the partner table not loaded yet
+        for status in statuses:
+            if str(status) not in declared:
+                problem = problems.responses(status)[status]
+                declared[str(status)] = {"description": problem["description"],
+                                         "content": problem["content"]}
 
 
 def _refers_to(part: Any, name: str) -> bool:

@@ -23,6 +23,7 @@ from app.delivery.worker import Worker, WorkerConfig
 from app.letters.mail_templates import MailTemplates
 from app.letters.sending import Policy
 from app.letters.stored import Platform
+from app.metrics import Metrics
 from app.services import Services
 from app.settings import Settings
 from app.stats.counters import PendingCounts, flush
@@ -59,14 +60,17 @@ def worker_config(settings: Settings) -> WorkerConfig:
 
 @contextlib.asynccontextmanager
 async def opened(
-    services: Services, provider: Provider | None = None
+    services: Services, provider: Provider | None = None, metrics: Metrics | None = None
 ) -> AsyncIterator[Resources]:
-    """Everything live, migrated and ready; closed in reverse order on the way out."""
+    """Everything live, migrated and ready; closed in reverse order on the way out.
+    With `metrics`, every provider call is timed and its failures counted (ops)."""
     settings = services.settings
     database = Database.connect(settings.database_url)
     http = httpx.AsyncClient(timeout=settings.provider_timeout,
                              limits=httpx.Limits(max_connections=settings.worker_concurrency * 2))
     chosen = provider or make_provider(settings, http)
+    if metrics is not None:
+        chosen = metrics.observed(chosen)
     try:
         await migrate(database)
         templates, platform = MailTemplates(), platform_of(settings)

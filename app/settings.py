@@ -163,6 +163,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         65536, ge=1024, description="Largest request body; larger ones get 413 unread."
     )
+    worker_metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="`python -m app worker` serves /metrics on this port."
+    )
     max_webhook_body_bytes: int = Field(
         1048576, ge=1024, description="Largest body on /v1/webhooks/ (providers post batches)."
     )

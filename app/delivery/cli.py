@@ -5,12 +5,16 @@ import argparse
 import asyncio
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 from sqlalchemy.engine import make_url
 
 from app.delivery.address_health import AddressHealth
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.metrics import Metrics
 
 log = structlog.get_logger(__name__)
 
@@ -23,7 +27,11 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
 
 
 def _worker(_: argparse.Namespace) -> int:
-    asyncio.run(run_worker(Settings()))
+    from app import logs
+
+    settings = Settings()
+    logs.configure(settings.log_level, settings.log_format)  # ops: JSON lines, as serve
+    asyncio.run(run_worker(settings))
     return 0
 
 
@@ -33,7 +41,8 @@ async def run_worker(settings: Settings) -> None:
     from app.services import Services
 
     services = Services.load(settings)
-    async with opened(services) as resources:
+    metrics = _worker_metrics(settings)
+    async with opened(services, metrics=metrics) as resources:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -42,6 +51,20 @@ async def run_worker(settings: Settings) -> None:
                  provider=resources.provider.name, concurrency=settings.worker_concurrency)
         await resources.worker.run(stop)
         log.info("worker_stopped", worker=resources.worker.name)
+
+
+def _worker_metrics(settings: Settings) -> "Metrics | None":
+    """Provider latency and errors of this worker on its own /metrics port, when one is set
+    (letters and outbox figures come from the API's /metrics)."""
+    from prometheus_client import start_http_server
+
+    from app.metrics import Metrics
+
+    if settings.worker_metrics_port is None:
+        return None
+    metrics = Metrics()
+    start_http_server(settings.worker_metrics_port, registry=metrics.registry)
+    return metrics
 
 
 def bounce_report(settings: Settings) -> list[str]:

@@ -16,7 +16,13 @@ router = APIRouter(prefix="/embassies", tags=["embassies"])
 
 CountryQuery = Annotated[
     str | None,
-    Query(min_length=2, max_length=2, description="ISO 3166-1 alpha-2", examples=["DE"]),
+    Query(
+        min_length=2,
+        max_length=2,
+        pattern=r"^[A-Za-z]{2}$",
+        description="ISO 3166-1 alpha-2",
+        examples=["DE"],
+    ),
 ]
 
 

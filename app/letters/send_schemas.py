@@ -34,6 +34,8 @@ class SendRequest(ComposeRequest):
         examples=[True],
         description="Must be true: the person asks the platform to send this letter for "
         "them, from the platform's address with theirs as Reply-To.",
+        # The document says what the validator below enforces (false is a 422).
+        json_schema_extra={"const": True},
     )
     cc_sender: bool = Field(
         False, examples=[True], description="Send the person a copy (Cc) of the letter."
