@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from app.services import Services
 from app.settings import Settings
-from bench import bench_compose, bench_http, bench_lookup
+from bench import bench_compose, bench_http, bench_lookup, bench_partners
 
 
 def main() -> int:
@@ -18,6 +18,7 @@ def main() -> int:
     rows |= bench_lookup.run(services)
     rows |= bench_compose.run(services)
     rows |= bench_http.run()
+    rows |= bench_partners.run()  # partners: keys, origins, rate limits
     for name, value in rows.items():
         print(f"| {name:28} | {value:12.3f} |")
     return 0

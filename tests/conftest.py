@@ -42,6 +42,10 @@ def app_settings(services: Services, tmp_path: Path) -> Settings:
             "database_url": f"sqlite+aiosqlite:///{tmp_path / 'letters.db'}",
             "worker_in_process": False,
             "console_outbox": tmp_path / "outbox",
+            # partners: many requests come from one test address; tests/partners sets the
+            # limits it tests explicitly.
+            "rate_limit_compose": "100000/minute",
+            "rate_limit_send": "100000/minute",
         }
     )
 

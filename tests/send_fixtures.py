@@ -71,6 +71,8 @@ def send_settings(services: Services, database_url: str, tmp_path: Any) -> Setti
             "from_name": "Embassy Letters",
             "public_url": "https://letters.example",
             "console_outbox": tmp_path / "outbox",
+            # These tests send many letters from one address; tests/partners tests the limit.
+            "rate_limit_send": "100000/hour",
         }
     )
 

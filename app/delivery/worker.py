@@ -9,7 +9,7 @@ import asyncio
 import os
 import secrets
 import socket
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -20,7 +20,12 @@ from app.delivery import outbox
 from app.delivery.backoff import delay
 from app.delivery.dispatch import Dispatch
 from app.delivery.outbox import Claimed
-from app.delivery.provider import PermanentSendError, Provider, TransientSendError
+from app.delivery.provider import (
+    Accepted,
+    PermanentSendError,
+    Provider,
+    TransientSendError,
+)
 from app.delivery.sweeper import sweep
 
 log = structlog.get_logger(__name__)
@@ -120,27 +125,52 @@ class Worker:
             except TransientSendError as error:
                 await self._transient(item, error.reason, error.retry_after)
             except PermanentSendError as error:
-                await self.dispatch.failed(item, error.reason, self.clock())
+                reason = error.reason
+                await self._persist(item, lambda: self.dispatch.failed(item, reason, self.clock()))
             else:
-                await self.dispatch.sent(item, self.provider.name, accepted, self.clock())
-                log.info("email_sent", kind=item.kind, outbox_id=item.id, attempt=item.attempts)
+                await self._record_sent(item, accepted)
         except Exception as error:
             # Never the exception's text: it may quote an address or a letter.
             log.error("delivery_error", kind=item.kind, outbox_id=item.id,
                       error_type=type(error).__name__)
             await self._transient(item, f"internal error: {type(error).__name__}", None)
 
+    async def _record_sent(self, item: Claimed, accepted: Accepted) -> None:
+        """The provider has the e-mail: from here on, sending it again would be a duplicate.
+        So a database that is away is waited for (this process alone knows of the
+        acceptance) while the lease keeps other workers off; only a crash in that wait, or
+        an outage longer than the lease, leaves the documented duplicate window open."""
+        if await self._persist(item, lambda: self.dispatch.sent(
+                item, self.provider.name, accepted, self.clock())):
+            log.info("email_sent", kind=item.kind, outbox_id=item.id, attempt=item.attempts)
+
+    async def _persist(self, item: Claimed, write: Callable[[], Awaitable[None]]) -> bool:
+        """Run `write`, again and again while the database is away, within most of the
+        lease; False if it never went through (the lease then brings the item back)."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self.config.lease.total_seconds() * 0.8
+        wait = 0.05
+        while True:
+            try:
+                await write()
+                return True
+            except Exception as error:
+                if loop.time() + wait > give_up:
+                    log.error("outbox_write_lost", kind=item.kind, outbox_id=item.id,
+                              error_type=type(error).__name__)
+                    return False
+                log.warning("outbox_write_retry", outbox_id=item.id,
+                            error_type=type(error).__name__)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, 2.0)
+
     async def _transient(self, item: Claimed, reason: str, retry_after: float | None) -> None:
         now = self.clock()
         if item.attempts >= self.config.max_attempts:
-            await self.dispatch.failed(
-                item, f"gave up after {item.attempts} attempts: {reason}", now
-            )
+            final = f"gave up after {item.attempts} attempts: {reason}"
+            await self._persist(item, lambda: self.dispatch.failed(item, final, now))
             return
         due = now + timedelta(seconds=delay(item.attempts, retry_after))
         log.info("email_retry", kind=item.kind, outbox_id=item.id, attempt=item.attempts,
                  wait_seconds=round((due - now).total_seconds(), 1))
-        try:
-            await self.dispatch.retry(item, self.name, due, reason, now)
-        except Exception as error:  # the lease expiry will bring it back
-            log.warning("retry_not_recorded", error_type=type(error).__name__)
+        await self._persist(item, lambda: self.dispatch.retry(item, self.name, due, reason, now))

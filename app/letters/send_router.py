@@ -20,6 +20,7 @@ from app.letters.send_schemas import (
     SendRequest,
 )
 from app.letters.status import read
+from app.partners.rate_deps import SendRateLimit
 from app.problems import responses
 
 router = APIRouter(prefix="/letters", tags=["sending"])
@@ -40,7 +41,8 @@ HTML_PAGE = {"content": {"text/html": {}}, "description": "A page for the person
     "",
     summary="Send a letter through the platform (after the person confirms)",
     status_code=status.HTTP_202_ACCEPTED,
-    responses=responses(404, 409, 410, 422),
+    responses=responses(404, 409, 410, 422, 429),
+    dependencies=[SendRateLimit],  # partners: LETTERS_RATE_LIMIT_SEND per IP, or per key
 )
 async def send_letter(
     ctx: ContextDep, resources: ResourcesDep, partner_id: PartnerIdDep, body: SendRequest,

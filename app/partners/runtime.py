@@ -55,7 +55,7 @@ class PartnerRuntime:
         self._source = source
         if source is not None:
             self._loaded = False
-            await self._reload()
+            await self.try_refresh()
             self._task = asyncio.create_task(self._keep_fresh())
 
     async def stop(self) -> None:
@@ -72,7 +72,8 @@ class PartnerRuntime:
             self._snapshot = Snapshot.of(await self._source())
             self._loaded = True
 
-    async def _reload(self) -> None:
+    async def try_refresh(self) -> None:
+        """Reload, keeping the last table if the database fails (logged, never raised)."""
         try:
             await self.refresh()
         except Exception as exc:  # any database failure: keep serving the last table
@@ -81,7 +82,7 @@ class PartnerRuntime:
     async def _keep_fresh(self) -> None:
         while True:
             await asyncio.sleep(self.settings.partners_refresh_seconds)
-            await self._reload()
+            await self.try_refresh()
 
     # --- what requests ask -------------------------------------------------------------
     def authenticate(self, key: str) -> PartnerRecord:

@@ -8,7 +8,9 @@ import pytest
 from fastapi import FastAPI
 
 from app.deps import PartnerIdDep
+from app.partners import store
 from app.partners.keys import issue
+from app.stats.counters import flush
 
 from .apps import COMPOSE, Apps, add_partner, client, revoke_partner, running
 
@@ -130,3 +132,16 @@ async def test_openapi_names_the_key_header_as_a_security_scheme(started: FastAP
     assert {"PartnerKey": []} in document["paths"][COMPOSE_PATH]["post"]["security"]
 
 
+
+
+async def test_letters_composed_with_a_key_are_counted_for_that_partner(keyed: Apps) -> None:
+    new = await add_partner(keyed.base)
+    app = keyed.build()
+    async with running(app), client(app) as c:
+        for headers in ({"X-API-Key": new.key}, {"X-API-Key": new.key}, {}):
+            assert (await c.post(COMPOSE_PATH, json=COMPOSE, headers=headers)).status_code == 200
+        resources = app.state.resources
+        await flush(resources.database, resources.pending)
+        async with resources.database.sessions() as session:
+            totals = await store.totals_by_partner(session)
+    assert totals == {new.row.id: store.Totals(composed=2)}

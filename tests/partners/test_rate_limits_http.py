@@ -160,3 +160,29 @@ async def test_the_embed_pages_form_shares_the_compose_allowance(apps: Apps) -> 
         pdf = await c.post("/embed/navalny-appeal/pdf", data=form)
         api = await c.post(COMPOSE_PATH, json=COMPOSE)
     assert (page.status_code, pdf.status_code, api.status_code) == (200, 200, 429)
+
+
+SEND = COMPOSE | {
+    "sender": {"name": "Jane Doe", "email": "jane@example.org", "city": "Basel"},
+    "consent": True,
+}
+
+
+async def test_sending_has_its_own_lower_allowance_per_address(
+    apps: Apps, storage: dict[str, Any]
+) -> None:
+    settings = {"rate_limit_send": "2/hour", "rate_limit_compose": "10/minute", **storage}
+    async with apps.serve(**settings) as c:
+        sends = [(await c.post("/v1/letters", json=SEND)).status_code for _ in range(3)]
+        composed = await c.post(COMPOSE_PATH, json=COMPOSE)
+        over = await c.post("/v1/letters", json=SEND)
+    assert sends == [202, 202, 429]
+    assert composed.status_code == 200
+    assert over.json()["type"] == "/problems/rate-limited"
+    assert 3000 < int(over.headers["retry-after"]) <= 3600
+
+
+async def test_openapi_declares_the_429_of_sending(apps: Apps) -> None:
+    async with apps.serve() as c:
+        paths = (await c.get("/openapi.json")).json()["paths"]
+    assert "Retry-After" in paths["/v1/letters"]["post"]["responses"]["429"]["headers"]
