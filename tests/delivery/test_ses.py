@@ -31,7 +31,7 @@ def fake() -> Iterator[SesServer]:
 
 def adapter(fake: SesServer, http: httpx.AsyncClient, config_set: str | None) -> SesProvider:
     credentials = AwsCredentials("AKIDTEST", "s3cr3t/KEY", "eu-west-1", "ses")
-    return SesProvider(SesConfig(credentials, fake.url, 2.0, config_set), http)
+    return SesProvider(SesConfig(credentials, fake.url, 10.0, config_set), http)
 
 
 async def test_sends_raw_mime_signed(fake: SesServer, http: httpx.AsyncClient) -> None:
