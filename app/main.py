@@ -76,6 +76,7 @@ def create_app(
     )
     problems.install(app)
     openapi.install(app)
+    _install_body_limit(app, settings)  # ops: inside CORS, so a 413 reaches a partner's page
     partners = partners_setup.install(app, settings)
     app.include_router(health_router)
     app.include_router(embassies_router, prefix="/v1")
@@ -90,13 +91,17 @@ def create_app(
     return app
 
 
-def _install_operations(app: FastAPI, settings: Settings) -> None:
-    """Metrics, request ids and access logs, body limits (ops). The last added runs first."""
-    app.state.metrics = Metrics()
-    app.include_router(metrics_router)
+def _install_body_limit(app: FastAPI, settings: Settings) -> None:
+    """Bodies over the limit get 413 before anything reads them (ops)."""
     app.add_middleware(
         BodyLimit,
         limit=settings.max_body_bytes,
         overrides=[("/v1/webhooks/", settings.max_webhook_body_bytes)],
     )
+
+
+def _install_operations(app: FastAPI, settings: Settings) -> None:
+    """Metrics, request ids and access logs (ops): added last, so it runs first."""
+    app.state.metrics = Metrics()
+    app.include_router(metrics_router)
     app.add_middleware(RequestContext, metrics=app.state.metrics, routes=RouteTemplates(app))

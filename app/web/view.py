@@ -10,6 +10,12 @@ from app.letters.link_plan import letter_text
 from app.letters.schemas import ComposeResponse, OtherWay
 from app.web.form import LINK_ORDER, EmbedForm, FormProblem, too_long_links
 
+# The policy's reasons are English sentences; the common ones have the UI's own words.
+REASON_KEYS = {
+    "embassy in your country": "reason_resident",
+    "chosen by the sender": "reason_chosen",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class LinkView:
@@ -24,30 +30,23 @@ class CampaignView:
     title: str
     summary: str
     editable: bool
-    script_snippet: str
-    iframe_snippet: str
 
 
-def campaign_view(campaign: Campaign, language: str, public_url: str = "") -> CampaignView:
-    base = public_url.rstrip("/")
+def campaign_view(campaign: Campaign, language: str) -> CampaignView:
     return CampaignView(
         id=campaign.id,
         title=campaign.title(language),
         summary=campaign.summary(language),
         editable=campaign.editable,
-        script_snippet=f'<script src="{base}/widget.js" defer></script>\n'
-        f'<embassy-letter campaign="{campaign.id}"></embassy-letter>',
-        iframe_snippet=f'<iframe src="{base}/embed/{campaign.id}" title="{campaign.id}"\n'
-        '        style="width:100%;min-height:60rem;border:0"></iframe>',
     )
 
 
 def demo(campaigns: Sequence[Campaign], public_url: str, language: str) -> dict[str, Any]:
+    """The demo page: each open campaign, for the snippets that embed it from `public_url`."""
     return {
+        "base_url": public_url.rstrip("/"),
         "campaigns": [
-            campaign_view(
-                c, language if language in c.languages else c.default_language, public_url
-            )
+            campaign_view(c, language if language in c.languages else c.default_language)
             for c in campaigns
         ],
     }
@@ -78,6 +77,7 @@ def result(answer: ComposeResponse) -> dict[str, Any]:
         "short_mailto": answer.fallback.mailto if answer.fallback else None,
         "letter_text": letter_text(answer.subject, answer.body),
         "signature": signature_of(answer.body),
+        "reason_key": REASON_KEYS.get(answer.reason),
         "ways": _ways(answer.other_ways) if not answer.to else {},
     }
 

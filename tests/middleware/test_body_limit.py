@@ -101,3 +101,15 @@ async def test_the_limit_is_a_setting(services: Services, app_settings: Settings
     body = {"campaign_id": "navalny-appeal", "sender": {"name": "J"}, "personal_note": "x" * 3000}
     async with app.router.lifespan_context(app), client_for(app) as c:
         assert (await c.post("/v1/letters/compose", json=body)).status_code == 413
+
+
+async def test_a_partner_page_can_read_the_413(services: Services, app_settings: Settings) -> None:
+    origin = "https://ngo.example"
+    settings = app_settings.model_copy(update={"cors_origins": (origin,)})
+    app = create_app(settings, services)
+    body = {"campaign_id": "navalny-appeal", "sender": {"name": "J"}, "personal_note": "x" * 70_000}
+    async with app.router.lifespan_context(app), client_for(app) as c:
+        answer = await c.post("/v1/letters/compose", json=body, headers={"Origin": origin})
+    assert answer.status_code == 413
+    assert answer.headers["access-control-allow-origin"] == origin
+    assert "x-request-id" in answer.headers

@@ -6,6 +6,8 @@ the session's event loop: its sync API would hold a running loop that the rest o
 (async) suite then could not start.
 """
 
+import functools
+import http.server
 import re
 import socket
 import threading
@@ -60,9 +62,9 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-def serve(app: FastAPI) -> LiveServer:
-    """`app` on a free loopback port, in a thread, until `stop()`."""
-    port = free_port()
+def serve(app: FastAPI, port: int | None = None) -> LiveServer:
+    """`app` on a loopback port (a free one unless given), in a thread, until `stop()`."""
+    port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
@@ -76,7 +78,47 @@ def serve(app: FastAPI) -> LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_settings(services: Services, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def partner_origin() -> str:
+    """Where a partner's own page is served from: another origin than the service's."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the tests' output is for the tests
+
+
+@pytest.fixture(scope="session")
+def partner_site(
+    partner_origin: str, live_server: "LiveServer", tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A partner's page on its own origin, embedding the widget from the live service."""
+    folder = tmp_path_factory.mktemp("partner")
+    (folder / "index.html").write_text(
+        PARTNER_PAGE.format(service=live_server.url), encoding="utf-8"
+    )
+    handler = functools.partial(_QuietFiles, directory=str(folder))
+    port = int(partner_origin.rsplit(":", 1)[1])
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"{partner_origin}/index.html"
+    server.shutdown()
+    server.server_close()
+
+
+PARTNER_PAGE = """<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Une ONG</title></head>
+<body><main><h1>Écrivez à l'ambassade</h1>
+<embassy-letter campaign="navalny-appeal" style="--el-accent: #8a1538"></embassy-letter>
+</main><script src="{service}/widget.js" defer></script></body></html>
+"""
+
+
+@pytest.fixture(scope="session")
+def live_settings(
+    services: Services, tmp_path_factory: pytest.TempPathFactory, partner_origin: str
+) -> Settings:
     """The browser session's own database; limits high enough for a whole suite from one IP."""
     folder = tmp_path_factory.mktemp("live")
     return services.settings.model_copy(
@@ -84,6 +126,7 @@ def live_settings(services: Services, tmp_path_factory: pytest.TempPathFactory) 
             "database_url": f"sqlite+aiosqlite:///{folder / 'letters.db'}",
             "worker_in_process": False,
             "console_outbox": folder / "outbox",
+            "cors_origins": (partner_origin,),
             "rate_limit_compose": "100000/minute",
             "rate_limit_send": "100000/minute",
         }

@@ -75,7 +75,7 @@ async def test_the_demo_page_shows_the_snippet_to_copy(client: httpx.AsyncClient
     answer = await client.get("/")
     assert answer.status_code == 200
     assert (
-        "&lt;script src=&#34;http://localhost:8000/widget.js&#34; defer&gt;&lt;/script&gt;"
-        in answer.text
+        '&lt;script src="http://localhost:8000/widget.js" defer&gt;&lt;/script&gt;' in answer.text
     )
+    assert '&lt;iframe src="http://localhost:8000/embed/navalny-appeal"' in answer.text
     assert '<embassy-letter campaign="navalny-appeal"></embassy-letter>' in answer.text

@@ -269,3 +269,33 @@ async def test_the_lang_attribute_wins_and_the_counter_waits_for_stats(
     await expect(page.get_by_label("Ihr Name")).to_be_visible()
     # This service has /stats: the counter shows once they answered.
     await expect(page.locator("#w-counter")).to_be_visible()
+
+
+async def test_the_demo_page_shows_the_snippet_and_a_working_widget(
+    page: Page, live_server: LiveServer
+) -> None:
+    await page.goto(f"{live_server.url}/")
+    await expect(page.locator("embassy-letter[data-ready]")).to_be_attached()
+    snippet = await page.locator(f"#s-{CAMPAIGN}").text_content() or ""
+    assert f'<embassy-letter campaign="{CAMPAIGN}"></embassy-letter>' in snippet
+    await write_letter(page, "Jane Doe", "Basel")
+    await expect(page.locator("#w-embassy")).to_have_attribute("data-embassy-id", "ch-bern-embassy")
+    assert await axe_violations(page) == []
+    await screenshot(page, "demo-page")
+
+
+async def test_on_a_partner_page_it_talks_to_its_own_origin_and_takes_the_theme(
+    page: Page, partner_site: str, live_server: LiveServer
+) -> None:
+    # The script's origin is the API (no `api` attribute); CORS lets the partner's page in.
+    await open_widget(page, partner_site)
+    await expect(page.get_by_label("Votre nom")).to_be_visible()  # the page's language
+    await expect(page.get_by_role("heading", level=2)).to_contain_text("Navalny")
+    assert await page.locator("embassy-letter h2").text_content() != "Appeal for Aleksei Navalny"
+    await page.get_by_label("Votre nom").fill("Jeanne Dupont")
+    await page.get_by_label("Votre ville").fill("Basel")
+    await page.get_by_role("button", name="Rédiger ma lettre").click()
+    await expect(page.locator("#w-embassy")).to_have_attribute("data-embassy-id", "ch-bern-embassy")
+    accent = await page.locator("#w-write").evaluate("b => getComputedStyle(b).backgroundColor")
+    assert accent == "rgb(138, 21, 56)"
+    await screenshot(page, "widget-partner-page-fr")

@@ -10,6 +10,7 @@
   const LINKS = ["mailto", "gmail", "outlook", "yahoo"];
   const EDIT_DELAY_MS = 400;
   const STATS_EVERY_MS = 60000;
+  const REASONS = { "embassy in your country": "reason_resident", "chosen by the sender": "reason_chosen" };
 
   // h("p", {class: "hint"}, "text", child): elements built from data, never from HTML text.
   function h(tag, attrs, ...children) {
@@ -84,9 +85,11 @@
 
     async start() {
       const id = encodeURIComponent(this.getAttribute("campaign") || "");
+      // The campaign's title and summary come in the best of the person's languages.
+      const preferred = this.preferredLanguages().filter(Boolean).join(", ");
       const [config, campaign, css] = await Promise.all([
         this.json("GET", "/widget/config.json"),
-        this.json("GET", `/v1/campaigns/${id}`),
+        this.json("GET", `/v1/campaigns/${id}`, null, preferred ? { "Accept-Language": preferred } : {}),
         fetch(`${this.api}/static/widget.css`).then((r) => (r.ok ? r.text() : "")),
       ]);
       this.config = config;
@@ -119,11 +122,15 @@
       return { name: value("name"), place: value("place"), note: value("personal_note") };
     }
 
+    // The element's `lang`, else the page's, else the browser's languages, in that order.
+    preferredLanguages() {
+      const page = this.closest("[lang]");
+      return [this.getAttribute("lang"), page && page.getAttribute("lang"), ...(navigator.languages || [])];
+    }
+
     pickLanguage() {
       const offered = this.campaign.languages.filter((l) => this.config.languages.includes(l));
-      const page = this.closest("[lang]");
-      const wanted = [this.getAttribute("lang"), page && page.getAttribute("lang"), ...(navigator.languages || [])];
-      for (const tag of wanted) {
+      for (const tag of this.preferredLanguages()) {
         const primary = (tag || "").toLowerCase().split(/[-_]/)[0];
         if (offered.includes(primary)) return primary;
       }
@@ -339,11 +346,17 @@
       e.result.replaceChildren(
         e.goesTo,
         h("p", { class: "embassy", id: "w-embassy", "data-embassy-id": embassy.id }, `${embassy.name}, ${embassy.city}`),
-        h("p", { class: "reason", id: "w-reason" }, `${t("why")} ${answer.reason}`),
+        h("p", { class: "reason", id: "w-reason" }, `${t("why")} ${this.reasonText(answer.reason)}`),
         ...letter, e.sees, e.actions);
       e.result.hidden = false;
       this.renderSees();
       this.renderActions();
+    }
+
+    // The policy's reasons are English sentences; the common ones are said in the UI's words.
+    reasonText(reason) {
+      const key = REASONS[reason];
+      return key ? this.t(key) : reason;
     }
 
     editableLetter(answer) {
@@ -545,6 +558,7 @@
       h("p", { class: "hint" }, t("send_intro")),
       h("div", { class: "field" }, h("label", { for: "w-email" }, t("email")), e.email),
       h("dl", { class: "sees" }, h("dt", {}, t("from")), e.fromLine, h("dt", {}, t("reply_to")), e.replyTo),
+      e.fromHint = h("p", { class: "hint", id: "w-from-hint", hidden: true }, t("from_name_hint")),
       h("label", { class: "check", for: "w-consent" }, e.consent, t("consent")),
       h("label", { class: "check", for: "w-cc" }, e.cc, t("cc_me")),
       h("div", { class: "row" }, e.send));
@@ -556,6 +570,7 @@
       const name = this.el.name.value.trim();
       this.el.fromLine.textContent = `"${name} via ${this.config.from_name}" <${this.config.from_email}>`;
       this.el.replyTo.textContent = this.el.email.value.trim() || this.t("email");
+      this.el.fromHint.hidden = this.state.signature !== "initials";
     }
 
     async send() {
