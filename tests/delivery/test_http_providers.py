@@ -13,7 +13,7 @@ from tests.fakes.smtp_relay import free_port
 
 from . import http_cases
 from .factory import letter
-from .providers import KINDS, Kind
+from .providers import KINDS, SLOW_TIMEOUT, TIMEOUT, Kind
 
 
 @pytest.fixture(scope="module", params=KINDS, ids=lambda k: k.name)
@@ -27,7 +27,7 @@ def running(request: pytest.FixtureRequest) -> Iterator[tuple[Kind, FakeProvider
 def fake(running: tuple[Kind, FakeProvider]) -> FakeProvider:
     fake = running[1]
     fake.behaviour.answer = "ok"
-    fake.behaviour.slow_seconds = 3.0
+    fake.behaviour.slow_seconds = 60.0  # ended early when the server stops
     fake.received.clear()
     fake.accepted.clear()
     return fake
@@ -77,7 +77,8 @@ async def test_rejection_is_permanent_with_a_clean_reason(
 async def test_transient_failures(
     kind: Kind, fake: FakeProvider, http: httpx.AsyncClient, case: http_cases.Case
 ) -> None:
-    await case(fake, kind.adapter(fake, http, True))
+    timeout = SLOW_TIMEOUT if case is http_cases.check_slow else TIMEOUT
+    await case(fake, kind.adapter(fake, http, True, timeout))
 
 
 async def test_nothing_listening_is_transient(

@@ -26,7 +26,7 @@ def fake() -> Iterator[MailgunServer]:
 
 
 async def test_sends_the_documented_form(fake: MailgunServer, http: httpx.AsyncClient) -> None:
-    config = MailgunConfig("key-1", "mg.platform.example", fake.url, 2.0)
+    config = MailgunConfig("key-1", "mg.platform.example", fake.url, 10.0)
     accepted = await MailgunProvider(config, http).send(letter())
     request = fake.accepted[-1]
     fields = parse_qs(request.body.decode())

@@ -35,7 +35,7 @@ def fake(server: PostmarkServer) -> PostmarkServer:
 def adapter(
     fake: PostmarkServer, http: httpx.AsyncClient, token: str = "pm-token"
 ) -> PostmarkProvider:
-    return PostmarkProvider(PostmarkConfig(token, fake.url, timeout=0.5), http)
+    return PostmarkProvider(PostmarkConfig(token, fake.url, timeout=10.0), http)
 
 
 async def test_sends_the_documented_payload(fake: PostmarkServer, http: httpx.AsyncClient) -> None:

@@ -26,7 +26,7 @@ def fake() -> Iterator[ResendServer]:
 
 
 async def test_sends_the_documented_payload(fake: ResendServer, http: httpx.AsyncClient) -> None:
-    accepted = await ResendProvider(ResendConfig("re_key", fake.url, 2.0), http).send(letter())
+    accepted = await ResendProvider(ResendConfig("re_key", fake.url, 10.0), http).send(letter())
     request = fake.accepted[-1]
     body = request.json()
     assert request.headers["idempotency-key"] == "letter/0f3a9c.letter@platform.example"
@@ -41,7 +41,7 @@ async def test_sends_the_documented_payload(fake: ResendServer, http: httpx.Asyn
 async def test_a_retried_send_is_not_sent_twice(
     fake: ResendServer, http: httpx.AsyncClient
 ) -> None:
-    adapter = ResendProvider(ResendConfig("re_key", fake.url, 2.0), http)
+    adapter = ResendProvider(ResendConfig("re_key", fake.url, 10.0), http)
     email = letter(message_id="<retry-me@platform.example>")
     first = await adapter.send(email)
     before = len(fake.accepted)

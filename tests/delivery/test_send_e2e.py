@@ -31,10 +31,15 @@ def relay() -> Iterator[tuple[RelayHandler, int]]:
 async def client(
     services: Services, send_settings: Settings, relay: tuple[RelayHandler, int]
 ) -> AsyncIterator[httpx.AsyncClient]:
-    settings = send_settings.model_copy(update={
-        "email_provider": "smtp", "smtp_host": "127.0.0.1", "smtp_port": relay[1],
-        "worker_in_process": True, "worker_poll_seconds": 0.05,
-    })
+    settings = send_settings.model_copy(
+        update={
+            "email_provider": "smtp",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": relay[1],
+            "worker_in_process": True,
+            "worker_poll_seconds": 0.05,
+        }
+    )
     app = create_app(settings, services=services)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -87,7 +92,8 @@ async def test_post_confirm_and_the_letter_reaches_the_relay(
     assert delivered.mail_from == "letters@platform.example"
     letter = parsed(delivered)
     assert parseaddr(str(letter["From"])) == (
-        "Jürgen Groß via Embassy Letters", "letters@platform.example"
+        "Jürgen Groß via Embassy Letters",
+        "letters@platform.example",
     )
     assert parseaddr(str(letter["Reply-To"])) == ("Jürgen Groß", PERSON)
     assert parseaddr(str(letter["To"]))[1] == BERN

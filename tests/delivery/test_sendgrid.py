@@ -36,7 +36,7 @@ def fake() -> Iterator[SendGridServer]:
 
 
 async def test_sends_the_documented_payload(fake: SendGridServer, http: httpx.AsyncClient) -> None:
-    adapter = SendGridProvider(SendGridConfig("SG.key", fake.url, 2.0), http)
+    adapter = SendGridProvider(SendGridConfig("SG.key", fake.url, 10.0), http)
     accepted = await adapter.send(letter())
     request = fake.accepted[-1]
     body = request.json()
@@ -67,7 +67,7 @@ async def test_rate_limit_waits_until_the_reset_time(
     fake.behaviour.answer, fake.behaviour.retry_after = "rate_limited", None
     try:
         with pytest.raises(TransientSendError) as caught:
-            await SendGridProvider(SendGridConfig("SG.key", fake.url, 2.0), http).send(letter())
+            await SendGridProvider(SendGridConfig("SG.key", fake.url, 10.0), http).send(letter())
     finally:
         fake.behaviour.answer = "ok"
     assert caught.value.retry_after is not None

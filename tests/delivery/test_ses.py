@@ -9,7 +9,12 @@ import httpx
 import pytest
 import structlog
 
-from app.delivery.provider import InvalidSignature, MalformedWebhook, WebhookRequest
+from app.delivery.provider import (
+    InvalidSignature,
+    MalformedWebhook,
+    TransientSendError,
+    WebhookRequest,
+)
 from app.delivery.providers.ses import SesConfig, SesProvider, make, parse_webhook
 from app.delivery.providers.sigv4 import AwsCredentials
 from app.settings import Settings
@@ -26,7 +31,7 @@ def fake() -> Iterator[SesServer]:
 
 def adapter(fake: SesServer, http: httpx.AsyncClient, config_set: str | None) -> SesProvider:
     credentials = AwsCredentials("AKIDTEST", "s3cr3t/KEY", "eu-west-1", "ses")
-    return SesProvider(SesConfig(credentials, fake.url, 2.0, config_set), http)
+    return SesProvider(SesConfig(credentials, fake.url, 10.0, config_set), http)
 
 
 async def test_sends_raw_mime_signed(fake: SesServer, http: httpx.AsyncClient) -> None:
@@ -180,3 +185,15 @@ def test_notification_with_a_message_that_is_not_json() -> None:
     body = json.dumps({"Type": "Notification", "Message": "not json"}).encode()
     with pytest.raises(MalformedWebhook):
         parse_webhook(HOOK, call(body))
+
+
+async def test_throttling_sent_as_a_400_is_transient(
+    fake: SesServer, http: httpx.AsyncClient
+) -> None:
+    fake.behaviour.answer = "rate_limited"
+    fake.throttle_status = 400
+    try:
+        with pytest.raises(TransientSendError, match="ses 400: LimitExceededException"):
+            await adapter(fake, http, None).send(letter())
+    finally:
+        fake.behaviour.answer, fake.throttle_status = "ok", 429

@@ -12,19 +12,18 @@ rejection, a hang or a connection reset; `delay` slows every answer (benchmarks)
 
 import base64
 import binascii
-import json
 import secrets
 import time
 import uuid
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
-from typing import Any, ClassVar, Self
 from urllib.parse import parse_qs
 
 from starlette.responses import JSONResponse, Response
 
 from app.delivery.providers.sigv4 import AwsCredentials, authorization, sha256_hex
-from tests.fakes.http_server import Behaviour, LoopbackHttpServer, Received
+from tests.fakes.fake_provider import FakeProvider, json_object, missing
+from tests.fakes.http_server import Behaviour, Received
 
 __all__ = [
     "Behaviour",
@@ -36,95 +35,6 @@ __all__ = [
     "SendGridServer",
     "SesServer",
 ]
-
-
-class FakeProvider:
-    """The common answer sequence: auth, forced failures, request shape, success."""
-
-    path: ClassVar[str]
-
-    def __init__(self, delay: float = 0.0) -> None:
-        self.accepted: list[Received] = []
-        self.server = LoopbackHttpServer(self.route(), self._answer, Behaviour(delay=delay))
-
-    def route(self) -> str:
-        return self.path
-
-    @property
-    def url(self) -> str:
-        return self.server.url
-
-    @property
-    def behaviour(self) -> Behaviour:
-        return self.server.behaviour
-
-    @property
-    def received(self) -> list[Received]:
-        return self.server.received
-
-    def __enter__(self) -> Self:
-        self.server.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.stop()
-
-    async def _answer(self, request: Received) -> Response:
-        denied = self.check_auth(request)
-        if denied is not None:
-            return denied
-        answer = self.behaviour.answer
-        if answer == "rate_limited":
-            response = self.rate_limited()
-            if self.behaviour.retry_after is not None:
-                response.headers["Retry-After"] = self.behaviour.retry_after
-            return response
-        if answer == "server_error":
-            return self.server_error()
-        problem = self.check_shape(request)
-        if problem is not None:
-            return self.invalid(problem)
-        if answer == "rejected":
-            return self.rejected()
-        self.accepted.append(request)
-        return self.success(request)
-
-    # Each provider fills these in.
-    def check_auth(self, request: Received) -> Response | None:
-        raise NotImplementedError
-
-    def check_shape(self, request: Received) -> str | None:
-        raise NotImplementedError
-
-    def success(self, request: Received) -> Response:
-        raise NotImplementedError
-
-    def invalid(self, problem: str) -> Response:
-        raise NotImplementedError
-
-    def rejected(self) -> Response:
-        raise NotImplementedError
-
-    def rate_limited(self) -> Response:
-        raise NotImplementedError
-
-    def server_error(self) -> Response:
-        return JSONResponse({"message": "Internal Server Error"}, status_code=500)
-
-
-def _json(request: Received) -> dict[str, Any] | None:
-    if not request.headers.get("content-type", "").startswith("application/json"):
-        return None
-    try:
-        body = json.loads(request.body)
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
-def _missing(body: dict[str, Any], *names: str) -> str | None:
-    absent = [n for n in names if not body.get(n)]
-    return f"missing {', '.join(absent)}" if absent else None
 
 
 class PostmarkServer(FakeProvider):
@@ -144,7 +54,7 @@ class PostmarkServer(FakeProvider):
         return JSONResponse(body, status_code=401)
 
     def check_shape(self, request: Received) -> str | None:
-        body = _json(request)
+        body = json_object(request)
         if body is None or request.headers.get("accept") != "application/json":
             return "JSON body and Accept: application/json required"
         if not (body.get("TextBody") or body.get("HtmlBody")):
@@ -152,7 +62,7 @@ class PostmarkServer(FakeProvider):
         headers = body.get("Headers", [])
         if not all(isinstance(h, dict) and {"Name", "Value"} <= h.keys() for h in headers):
             return "Headers must be a list of Name/Value objects"
-        return _missing(body, "From", "To", "Subject")
+        return missing(body, "From", "To", "Subject")
 
     def success(self, request: Received) -> Response:
         self.last_message_id = str(uuid.uuid4())
@@ -197,7 +107,7 @@ class SendGridServer(FakeProvider):
         return JSONResponse({"errors": errors}, status_code=401)
 
     def check_shape(self, request: Received) -> str | None:
-        body = _json(request)
+        body = json_object(request)
         if body is None:
             return "JSON body required"
         personalizations = body.get("personalizations")
@@ -209,7 +119,7 @@ class SendGridServer(FakeProvider):
             return "If present, text/plain must be first, followed by text/html"
         if not isinstance(body.get("from"), dict) or not body["from"].get("email"):
             return "The from object must be provided for every email send."
-        return _missing(body, "subject", "content")
+        return missing(body, "subject", "content")
 
     def success(self, request: Received) -> Response:
         return Response(status_code=202, headers={"X-Message-Id": secrets.token_urlsafe(16)})
@@ -308,6 +218,7 @@ class SesServer(FakeProvider):
         delay: float = 0.0,
     ) -> None:
         self.credentials = AwsCredentials(access_key_id, secret_access_key, region, "ses")
+        self.throttle_status = 429
         super().__init__(delay)
 
     def check_auth(self, request: Received) -> Response | None:
@@ -335,7 +246,7 @@ class SesServer(FakeProvider):
         return None
 
     def check_shape(self, request: Received) -> str | None:
-        body = _json(request)
+        body = json_object(request)
         raw = ((body or {}).get("Content") or {}).get("Raw") or {}
         try:
             data = base64.b64decode(raw.get("Data", ""), validate=True)
@@ -362,6 +273,8 @@ class SesServer(FakeProvider):
         )
 
     def rate_limited(self) -> Response:
+        if self.throttle_status == 400:  # the daily quota, reported as a limit error
+            return self._error(400, "LimitExceededException", "Daily message quota exceeded.")
         return self._error(429, "TooManyRequestsException", "Maximum sending rate exceeded.")
 
     def _error(self, status: int, kind: str, message: str) -> Response:
@@ -389,12 +302,12 @@ class ResendServer(FakeProvider):
         return JSONResponse(body, status_code=401)
 
     def check_shape(self, request: Received) -> str | None:
-        body = _json(request)
+        body = json_object(request)
         if body is None:
             return "JSON body required"
         if not (body.get("text") or body.get("html")):
             return "Missing `html` or `text` field."
-        return _missing(body, "from", "to", "subject")
+        return missing(body, "from", "to", "subject")
 
     def success(self, request: Received) -> Response:
         key = request.headers.get("idempotency-key")
@@ -427,3 +340,38 @@ class ResendServer(FakeProvider):
         }
         headers = {"ratelimit-limit": "2", "ratelimit-remaining": "0", "ratelimit-reset": "1"}
         return JSONResponse(body, status_code=429, headers=headers)
+
+
+SERVERS: dict[str, type[FakeProvider]] = {
+    "postmark": PostmarkServer,
+    "sendgrid": SendGridServer,
+    "mailgun": MailgunServer,
+    "ses": SesServer,
+    "resend": ResendServer,
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve one fake in its own process (benchmarks: no GIL shared with the sender).
+
+    python -m tests.fakes.provider_servers postmark --delay 0.05   # prints its base URL
+
+    It takes the default credentials of its class (Postmark: token "pm-server-token").
+    """
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("provider", choices=sorted(SERVERS))
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
+    args = parser.parse_args(argv)
+    stop = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop)  # before the server thread, which inherits it
+    with SERVERS[args.provider](delay=args.delay) as fake:
+        print(fake.url, flush=True)
+        signal.sigwait(stop)
+        print(f"accepted {len(fake.accepted)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

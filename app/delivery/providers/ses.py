@@ -24,6 +24,7 @@ from app.delivery.provider import (
     MalformedWebhook,
     OutgoingEmail,
     ProviderNotConfigured,
+    TransientSendError,
     WebhookRequest,
 )
 from app.delivery.providers.common import (
@@ -36,7 +37,13 @@ from app.delivery.providers.common import (
     text,
 )
 from app.delivery.providers.sigv4 import AwsCredentials, signed_headers
-from app.delivery.providers.transport import first_text, json_body, post, raise_for_status
+from app.delivery.providers.transport import (
+    first_text,
+    json_body,
+    parse_retry_after,
+    post,
+    raise_for_status,
+)
 from app.delivery.redact import redact
 from app.settings import Settings
 
@@ -77,8 +84,10 @@ class SesProvider:
         )
         kind = response.headers.get("x-amzn-errortype", "").partition(":")[0]
         detail = " ".join(p for p in (kind, first_text(json_body(response), ("message",))) if p)
-        if response.status_code == 400 and kind.startswith(THROTTLED):
-            response.status_code = 429  # SES throttles with a 400 on some paths
+        if kind.startswith(THROTTLED) and response.status_code < 500:
+            # Quota and rate errors may come as a 400; AWS advises waiting, then retrying.
+            wait = parse_retry_after(response.headers.get("retry-after"))
+            raise TransientSendError(f"{NAME} {response.status_code}: {redact(detail)}", wait)
         raise_for_status(NAME, response, detail)
         return Accepted(text(json_body(response).get("MessageId")) or email.message_id)
 
