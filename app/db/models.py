@@ -82,6 +82,12 @@ class OutboxRow(Base):
     lease_expires_at: Mapped[datetime | None] = mapped_column(Timestamp)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
+    # The provider's acceptance, written in one statement the moment its answer comes (the
+    # letter's bookkeeping follows in its own transaction): a row claimed with these set is
+    # finished, never sent again.
+    accepted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    accepted_by: Mapped[str | None] = mapped_column(String(32))
+    provider_message_id: Mapped[str | None] = mapped_column(String(255))
 
 
 class IdempotencyRow(Base):

@@ -97,7 +97,7 @@ class Dispatch:
     async def sent(
         self, item: Claimed, provider: str, accepted: Accepted, now: datetime
     ) -> None:
-        """Recorded right after the provider accepted: the duplicate window closes here."""
+        """The bookkeeping after the acceptance was recorded on the row (worker._accepted)."""
         async with self.database.begin() as session:
             await outbox.done(session, item.id)
             if item.kind != "letter":

@@ -23,6 +23,10 @@ class Claimed:
     reference: str
     secret: str | None
     attempts: int
+    # Set when a provider had already accepted this e-mail (delivery/acceptances.py) and
+    # its worker died before the bookkeeping: the e-mail is recorded, not sent again.
+    accepted_by: str | None = None
+    provider_message_id: str | None = None
 
 
 async def enqueue(
@@ -56,11 +60,12 @@ async def claim(
         .values(lease_owner=owner, lease_expires_at=now + lease, attempts=OutboxRow.attempts + 1)
         .returning(
             OutboxRow.id, OutboxRow.letter_id, OutboxRow.kind, OutboxRow.reference,
-            OutboxRow.secret, OutboxRow.attempts,
+            OutboxRow.secret, OutboxRow.attempts, OutboxRow.accepted_by,
+            OutboxRow.provider_message_id,
         )
         .execution_options(synchronize_session=False)
     )
-    return sorted((Claimed(*row) for row in result.all()), key=lambda c: c.id)
+    return sorted((Claimed(**row._mapping) for row in result.all()), key=lambda c: c.id)
 
 
 async def extend(

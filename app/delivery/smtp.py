@@ -5,6 +5,7 @@ worth trying again; a 5yz reply is final. The provider id is our own Message-ID,
 names no id of its own that a later event would carry.
 """
 
+import asyncio
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,7 +35,11 @@ class SmtpConfig:
 
 
 class SmtpProvider:
-    """One connection per message: simple, and a broken connection never leaks into the next."""
+    """One connection per message: simple, and a broken connection never leaks into the next.
+
+    The relay's 250 to DATA is its acceptance (RFC 5321 §4.1.1.4): `send` returns then and
+    says QUIT in the background, so recording the acceptance never waits for a round trip
+    that decides nothing (it is the duplicate window, see README)."""
 
     name = "smtp"
 
@@ -42,36 +47,69 @@ class SmtpProvider:
         self.config = config
         # Certificates are always verified; tests pass a context that trusts their own CA.
         self.tls_context = tls_context or ssl.create_default_context()
+        self.closing: set[asyncio.Task[None]] = set()
 
     async def send(self, email: OutgoingEmail) -> Accepted:
-        config = self.config
+        client = self._client()
         try:
-            refused, _reply = await aiosmtplib.send(
+            await client.connect()
+            refused, _reply = await client.send_message(
                 to_mime(email),
                 sender=smtp_address(email.sender),  # bounces come back to the platform
                 recipients=envelope_recipients(email),
-                hostname=config.host,
-                port=config.port,
-                timeout=config.timeout,
-                use_tls=config.tls == "tls",
-                # "starttls" insists, so a stripped STARTTLS fails closed; "none" never upgrades.
-                start_tls=config.tls == "starttls",
-                tls_context=self.tls_context,
-                username=config.username or None,
-                password=(config.password or "") if config.username else None,
             )
-        except aiosmtplib.SMTPRecipientsRefused as error:
-            raise _worst([(r.code, r.message) for r in error.recipients]) from error
-        except aiosmtplib.SMTPResponseException as error:
-            raise classify_reply(error.code, error.message) from error
         except (aiosmtplib.SMTPException, OSError) as error:
-            # Connect failures, timeouts, resets, a missing STARTTLS: the relay may recover.
-            raise TransientSendError(f"smtp connection: {type(error).__name__}") from error
+            await _quit(client)  # nothing was accepted: no hurry
+            raise _send_error(error) from error
+        except BaseException:  # cancelled, or a bug: drop the connection at once
+            client.close()
+            raise
+        self._quit_later(client)
         _raise_for_refused(email, refused)
         return Accepted(provider_message_id=email.message_id)
 
+    def _client(self) -> aiosmtplib.SMTP:
+        config = self.config
+        return aiosmtplib.SMTP(
+            hostname=config.host,
+            port=config.port,
+            timeout=config.timeout,
+            use_tls=config.tls == "tls",
+            # "starttls" insists, so a stripped STARTTLS fails closed; "none" never upgrades.
+            start_tls=config.tls == "starttls",
+            tls_context=self.tls_context,
+            username=config.username or None,
+            password=(config.password or "") if config.username else None,
+        )
+
+    def _quit_later(self, client: aiosmtplib.SMTP) -> None:
+        task = asyncio.create_task(_quit(client))
+        self.closing.add(task)
+        task.add_done_callback(self.closing.discard)
+
     async def aclose(self) -> None:
-        return None
+        await asyncio.gather(*self.closing, return_exceptions=True)
+
+
+async def _quit(client: aiosmtplib.SMTP) -> None:
+    """A polite QUIT where the connection still stands; its answer changes nothing."""
+    try:
+        if client.is_connected:
+            await client.quit()
+    except (aiosmtplib.SMTPException, OSError):
+        pass
+    finally:
+        client.close()
+
+
+def _send_error(error: aiosmtplib.SMTPException | OSError) -> SendError:
+    """What the worker acts on, for what aiosmtplib raised."""
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        return _worst([(r.code, r.message) for r in error.recipients])
+    if isinstance(error, aiosmtplib.SMTPResponseException):
+        return classify_reply(error.code, error.message)
+    # Connect failures, timeouts, resets, a missing STARTTLS: the relay may recover.
+    return TransientSendError(f"smtp connection: {type(error).__name__}")
 
 
 def classify_reply(code: int, message: str) -> SendError:

@@ -2,7 +2,7 @@
 
 Every step is its own short transaction, so a crash at any moment loses nothing: a claimed
 row whose worker dies is claimed again when its lease runs out. The one duplicate window is
-between the provider accepting an e-mail and the commit that records it (see README).
+between the provider's answer and the one-statement write that records it (see README).
 """
 
 import asyncio
@@ -17,6 +17,7 @@ import structlog
 
 from app.db.database import Database
 from app.delivery import outbox
+from app.delivery.acceptances import Acceptance, Acceptances
 from app.delivery.backoff import delay
 from app.delivery.dispatch import Dispatch
 from app.delivery.outbox import Claimed
@@ -59,12 +60,14 @@ class Worker:
         self.config, self.clock = config, clock
         self.name = name or worker_name()
         self.wakeup = asyncio.Event()
+        self.acceptances = Acceptances(database)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Until `stop` is set: keep up to `concurrency` sends in flight, sweep now and then."""
         tasks: dict[asyncio.Task[None], int] = {}
         next_sweep = next_renewal = 0.0
         loop = asyncio.get_running_loop()
+        await self.acceptances.ready()
         while not stop.is_set():
             room = self.config.concurrency - len(tasks)
             claimed = await self._claim(room) if room > 0 else []
@@ -127,6 +130,11 @@ class Worker:
     async def deliver(self, item: Claimed) -> None:
         """Prepare, send and record one claimed e-mail."""
         try:
+            if item.accepted_by is not None:
+                # Its worker died between the acceptance and the bookkeeping: finish that.
+                accepted = Accepted(provider_message_id=item.provider_message_id or "")
+                await self._finish_sent(item, item.accepted_by, accepted)
+                return
             email = await self.dispatch.prepare(item, self.name, self.clock())
             if email is None:
                 return
@@ -147,11 +155,25 @@ class Worker:
 
     async def _record_sent(self, item: Claimed, accepted: Accepted) -> None:
         """The provider has the e-mail: from here on, sending it again would be a duplicate.
-        So a database that is away is waited for (this process alone knows of the
-        acceptance) while the lease keeps other workers off; only a crash in that wait, or
-        an outage longer than the lease, leaves the documented duplicate window open."""
+        So the acceptance is written first, alone, on a connection kept for it, durable
+        when it returns: the duplicate window is that one round trip (see README). A database that
+        is away is waited for (this process alone knows of the acceptance) while the lease
+        keeps other workers off; only a crash in that wait, or an outage longer than the
+        lease, leaves the window open longer. Then the letter's bookkeeping follows."""
+        provider = self.provider.name
+        if await self._persist(item, lambda: self._accepted(item, provider, accepted)):
+            await self._finish_sent(item, provider, accepted)
+
+    async def _accepted(self, item: Claimed, provider: str, accepted: Accepted) -> None:
+        await self.acceptances.record(
+            Acceptance(item.id, provider, accepted.provider_message_id, self.clock())
+        )
+
+    async def _finish_sent(self, item: Claimed, provider: str, accepted: Accepted) -> None:
+        """The row goes, the letter is `sent` and counted; if this fails for good, the
+        recorded acceptance lets the next claim of the row finish it without sending."""
         if await self._persist(item, lambda: self.dispatch.sent(
-                item, self.provider.name, accepted, self.clock())):
+                item, provider, accepted, self.clock())):
             log.info("email_sent", kind=item.kind, outbox_id=item.id, attempt=item.attempts)
 
     async def _persist(self, item: Claimed, write: Callable[[], Awaitable[None]]) -> bool:

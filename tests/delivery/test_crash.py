@@ -1,7 +1,12 @@
-"""Kill -9, again and again: a real `python -m app worker` sending ~200 letters to an
-aiosmtpd relay is killed at arbitrary moments and restarted. No letter may be lost; a
-letter may arrive twice only through the one documented window (the relay accepted it,
-the worker died before committing that), so at most one per e-mail in flight per kill."""
+"""Kill -9, again and again: a real `python -m app worker` sending 200 letters to an
+aiosmtpd relay is killed and restarted. No letter may be lost; a letter may arrive twice
+only through the one documented window: it was in flight at a kill (leased to the killed
+worker) and its acceptance was not yet recorded on its outbox row. A row whose acceptance
+was recorded is finished by the next worker, never sent again.
+
+The kills are timed adversarially: right after the relay took a message (the moment the
+window is open), so duplicates here are many more than random kills cause (see
+bench/bench_crash.py for those)."""
 
 import asyncio
 import signal
@@ -12,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import LetterRow, OutboxRow
 from app.services import Services
@@ -47,6 +53,18 @@ def message_ids(handler: RelayHandler) -> Counter[str]:
     )
 
 
+async def in_flight(session: AsyncSession, pid: int) -> tuple[set[str], set[str]]:
+    """The Message-IDs of the rows a killed worker still held: (acceptance not recorded,
+    acceptance recorded). worker_name() carries the pid."""
+    query = (
+        select(LetterRow.message_id, OutboxRow.accepted_at)
+        .join(LetterRow, LetterRow.id == OutboxRow.letter_id)
+        .where(OutboxRow.lease_owner.like(f"%-{pid}-%"))
+    )
+    rows = (await session.execute(query)).all()
+    return ({m for m, at in rows if at is None}, {m for m, at in rows if at is not None})
+
+
 async def wait_for(handler: RelayHandler, at_least: int, process: object) -> None:
     for _ in range(1200):  # a deadline, not a timing assertion
         if len(handler.messages) >= at_least or getattr(process, "returncode", None):
@@ -54,7 +72,7 @@ async def wait_for(handler: RelayHandler, at_least: int, process: object) -> Non
         await asyncio.sleep(0.025)
 
 
-async def test_killed_workers_lose_nothing_and_duplicate_only_in_the_window(
+async def test_killed_workers_lose_nothing_and_duplicate_only_what_was_in_the_window(
     queued: Harness, relay: tuple[RelayHandler, int], database_url: str, tmp_path: Path
 ) -> None:
     handler, port = relay
@@ -69,6 +87,8 @@ async def test_killed_workers_lose_nothing_and_duplicate_only_in_the_window(
     )
     log = tmp_path / "worker.log"
     kills = 0
+    open_at_kill: Counter[str] = Counter()  # letter -> kills it was in the window at
+    recorded_at_kill: set[str] = set()
     while kills < KILLS and len(handler.messages) < LETTERS:
         process = start_worker(env, log)
         await wait_for(handler, len(handler.messages) + LETTERS // (KILLS + 2), process)
@@ -76,6 +96,11 @@ async def test_killed_workers_lose_nothing_and_duplicate_only_in_the_window(
         process.send_signal(signal.SIGKILL)
         process.wait()
         kills += 1
+        async with queued.resources.database.begin() as session:
+            unrecorded, recorded = await in_flight(session, process.pid)
+        assert len(unrecorded | recorded) <= CONCURRENCY  # never more claimed than allowed
+        open_at_kill.update(unrecorded)
+        recorded_at_kill |= recorded
     final = start_worker(env, log)
     try:
         for _ in range(2400):
@@ -92,9 +117,12 @@ async def test_killed_workers_lose_nothing_and_duplicate_only_in_the_window(
         rows = (await session.execute(select(LetterRow.message_id, LetterRow.status))).all()
     seen = message_ids(handler)
     assert {status for _, status in rows} == {"sent"}
-    assert {mid for mid, _ in rows} == set(seen)  # every letter arrived: none lost
-    duplicated = sum(n - 1 for n in seen.values())
-    # The documented window: accepted by the relay, killed before the commit. At most the
-    # e-mails in flight at each kill; in practice almost always none.
-    assert duplicated <= kills * CONCURRENCY, f"{duplicated} duplicates after {kills} kills"
-    print(f"\n{LETTERS} letters, {kills} kills, {duplicated} duplicates (window)")
+    assert {mid for mid, _ in rows} == set(seen)  # every letter arrived at least once
+    extra = {mid: n - 1 for mid, n in seen.items() if n > 1}
+    # The precise bound: a letter arrives again only if it was in the window at a kill,
+    # at most once more per such kill; a recorded acceptance is never sent again.
+    assert all(n <= open_at_kill[mid] for mid, n in extra.items()), (extra, open_at_kill)
+    assert all(seen[mid] == 1 for mid in recorded_at_kill - set(open_at_kill))
+    print(f"\n{LETTERS} letters, {kills} kills, {sum(extra.values())} duplicates; "
+          f"{sum(open_at_kill.values())} in flight unrecorded at the kills, "
+          f"{len(recorded_at_kill)} accepted and recorded (finished without resending)")

@@ -3,7 +3,7 @@
 import socket
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Literal
@@ -34,6 +34,17 @@ def plain_port(relay: RelayHandler) -> Iterator[int]:
         yield port
 
 
+OPENED: list[SmtpProvider] = []
+
+
+@pytest.fixture(autouse=True)
+async def closed_after() -> AsyncIterator[None]:
+    """Every provider a test made says its QUITs before the test's event loop ends."""
+    yield
+    while OPENED:
+        await OPENED.pop().aclose()
+
+
 def provider(
     port: int,
     tls: Literal["none", "starttls", "tls"] = "none",
@@ -42,7 +53,20 @@ def provider(
     tls_context: ssl.SSLContext | None = None,
 ) -> SmtpProvider:
     config = SmtpConfig("127.0.0.1", port, tls, username, password, timeout=5.0)
-    return SmtpProvider(config, tls_context=tls_context)
+    OPENED.append(SmtpProvider(config, tls_context=tls_context))
+    return OPENED[-1]
+
+
+async def test_send_returns_at_the_relays_acceptance_and_quits_afterwards(
+    relay: RelayHandler, plain_port: int
+) -> None:
+    """The acceptance is recorded without waiting for QUIT's answer (the duplicate window);
+    the QUIT still goes, and aclose waits for it."""
+    smtp = provider(plain_port)
+    await smtp.send(letter())
+    assert len(relay.messages) == 1 and len(smtp.closing) == 1
+    await smtp.aclose()
+    assert relay.quits == 1 and not smtp.closing
 
 
 async def test_plain_relay_gets_the_message_and_our_id_comes_back(

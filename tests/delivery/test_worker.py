@@ -10,11 +10,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.db.database import Database
 from app.db.models import LetterRow, OutboxRow
 from app.delivery import outbox
+from app.delivery.acceptances import Acceptance, Acceptances
 from app.delivery.dispatch import Pacing
 from app.delivery.provider import PermanentSendError, TransientSendError
 from app.delivery.worker import Worker, WorkerConfig
@@ -165,6 +166,63 @@ async def test_a_dead_workers_lease_expires_and_the_letter_goes_once(queued: Har
     assert await survivor.run_once() == 1
     assert await survivor.run_once() == 0
     assert len(queued.provider.to(BERN)) == 1
+
+
+async def test_an_acceptance_recorded_before_the_worker_died_is_finished_not_resent(
+    queued: Harness,
+) -> None:
+    """Killed between the provider's answer (written on the outbox row at once) and the
+    letter's bookkeeping: the next claim records the letter as sent and sends nothing."""
+    (letter_id,) = await post(queued)
+    clock = Clock(datetime.now(UTC))
+    lease = timedelta(seconds=30)
+    dispatch = queued.resources.worker.dispatch
+    async with queued.resources.database.begin() as session:
+        (item,) = await outbox.claim(session, "dead-worker", clock.now, lease, 10)
+    assert await dispatch.prepare(item, "dead-worker", clock.now) is not None
+    await Acceptances(queued.resources.database).record(
+        Acceptance(item.id, "smtp", "<given@relay>", clock.now)
+    )
+    assert (await status(queued, letter_id))["status"] == "sending"
+    survivor = worker(queued, clock, lease=lease)
+    clock.advance(seconds=31)
+    assert await survivor.run_once() == 1
+    assert queued.provider.sent == []
+    assert await outbox_rows(queued) == []
+    async with queued.resources.database.begin() as session:
+        row = await session.get(LetterRow, letter_id)
+    assert row is not None and row.status == "sent"
+    assert (row.provider, row.provider_message_id) == ("smtp", "<given@relay>")
+
+
+async def test_acceptances_that_come_together_are_written_together(queued: Harness) -> None:
+    """The duplicate window is the acceptance write: ten at once go in fewer statements
+    than ten (one executemany while the first is on its way), and every one is durable."""
+    await post(queued, 10)
+    database = queued.resources.database
+    now = datetime.now(UTC)
+    async with database.begin() as session:
+        items = await outbox.claim(session, "w", now, timedelta(seconds=30), 10)
+    statements: list[int] = []
+    engine = (database.urgent or database.engine).sync_engine
+
+    def seen(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        if sql.lstrip().upper().startswith("UPDATE OUTBOX"):
+            statements.append(len(params) if many else 1)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        acceptances = Acceptances(database)
+        await asyncio.gather(*(
+            acceptances.record(Acceptance(i.id, "smtp", f"<{i.id}@relay>", now)) for i in items
+        ))
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert sum(statements) == 10 and len(statements) < 10
+    rows = await outbox_rows(queued)
+    assert {(r.accepted_by, r.provider_message_id) for r in rows} == {
+        ("smtp", f"<{i.id}@relay>") for i in items
+    }
 
 
 async def test_two_workers_never_send_the_same_letter(queued: Harness, database_url: str) -> None:

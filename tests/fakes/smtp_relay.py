@@ -4,16 +4,18 @@ It can be told to refuse: a reply per recipient at RCPT, or one reply for DATA, 
 the 421/451/550 a real relay gives. Reused by the delivery benchmarks (messages are counted).
 """
 
+import asyncio
 import socket
 import ssl
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class RelayHandler:
     rcpt_replies: dict[str, str] = field(default_factory=dict)
     data_reply: str | None = None
     messages: list[Delivered] = field(default_factory=list)
+    quits: int = 0  # sessions the client ended with QUIT
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_RCPT(
@@ -57,6 +60,11 @@ class RelayHandler:
         with self.lock:
             self.messages.append(delivered)
         return "250 2.0.0 Message accepted for delivery"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.quits += 1
+        return "221 Bye"
 
 
 @dataclass(frozen=True)
@@ -96,11 +104,34 @@ def running_relay(
         options.update(tls_context=starttls, require_starttls=True)
     if credentials is not None:
         options.update(authenticator=credentials, auth_required=True)
-    controller = Controller(
+    controller = _Controller(
         handler, hostname="127.0.0.1", port=free_port(), ssl_context=implicit_tls, **options
     )
     controller.start()
     try:
         yield controller.port
     finally:
+        controller.hang_up()
         controller.stop()
+
+
+class _Controller(Controller):
+    """A Controller that can hang up on clients still connected when it stops (a client
+    that has its answer says QUIT in the background, or was killed before saying it)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sessions: weakref.WeakSet[SMTP] = weakref.WeakSet()
+
+    def factory(self) -> SMTP:
+        session = super().factory()
+        self.sessions.add(session)
+        return session
+
+    def hang_up(self) -> None:
+        async def close() -> None:
+            for session in list(self.sessions):
+                if session.transport is not None:
+                    session.transport.abort()
+
+        asyncio.run_coroutine_threadsafe(close(), self.loop).result(timeout=10)
