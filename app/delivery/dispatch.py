@@ -107,7 +107,8 @@ class Dispatch:
                 await outbox.retry_at(session, item.id, owner, hold, "paced", count_attempt=False)
                 return None
             row.not_before = None
-            await repository.move(session, row, "sending", now)
+            # No flush: a whole claim's rows go in one flush (at the latest, the commit's).
+            repository.mark(session, row, "sending", now)
             return letter_email(letter, self.platform, now)
         if embassy is not None and not letter.erased and item.kind == "confirmation" \
                 and row.status == "awaiting_confirmation" and item.secret:
