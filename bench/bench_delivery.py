@@ -19,7 +19,6 @@ so every letter's sent state is committed.
 import argparse
 import asyncio
 import json
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -40,7 +39,7 @@ from app.letters.tokens import new_letter_id, new_reference
 from app.logs import configure
 from app.resources import opened, platform_of
 from app.settings import Settings
-from tests.databases import POSTGRES, admin
+from tests.databases import admin, fresh_postgres
 from tests.fakes.smtp_relay import RelayHandler, running_relay
 
 HTTP_DELAY = 0.05  # seconds the fake provider takes to answer
@@ -138,14 +137,8 @@ def sqlite_database() -> Iterator[str]:
         yield f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
 
 
-@contextmanager
-def postgresql_database() -> Iterator[str]:
-    name = f"letters_bench_{secrets.token_hex(6)}"
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    try:
-        yield POSTGRES.format(name=name)
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def postgresql_database() -> AbstractContextManager[str]:
+    return fresh_postgres("letters_bench")
 
 
 def _databases(url: str | None) -> Iterator[tuple[str, Callable[[], AbstractContextManager[str]]]]:
