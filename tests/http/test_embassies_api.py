@@ -94,6 +94,8 @@ async def test_bad_filters_are_422_naming_the_field(
             " Riyadh, Saudi Arabia",
         ),
         ({"q": "Honiara"}, "SB", "au-canberra-embassy", None),
+        ({"q": "Bridgetown, Barbados"}, "BB", "gy-georgetown-embassy", None),
+        ({"q": "Apia"}, "WS", "nz-wellington-embassy", None),
     ],
 )
 async def test_nearest_follows_the_policy(
