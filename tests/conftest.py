@@ -6,7 +6,6 @@ import dataclasses
 import io
 import json
 import logging
-import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from app.directory.directory import Directory
 from app.main import create_app
 from app.services import Services
 from app.settings import Settings
-from tests.databases import POSTGRES, admin, emptied, migrated
+from tests.databases import emptied, fresh_postgres, migrated
 
 pytest_plugins = ["tests.send_fixtures"]
 
@@ -90,12 +89,8 @@ async def client(services: Services, app_settings: Settings) -> AsyncIterator[ht
 @pytest.fixture(scope="session")
 def postgres_database() -> Iterator[str]:
     """A PostgreSQL database of this test session only (others share the server)."""
-    name = f"letters_test_{secrets.token_hex(6)}"
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    url = POSTGRES.format(name=name)
-    asyncio.run(migrated(url))
-    yield url
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with fresh_postgres("letters_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
