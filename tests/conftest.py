@@ -2,6 +2,7 @@
 and real databases (a SQLite file and a PostgreSQL database of this test session)."""
 
 import asyncio
+import dataclasses
 import io
 import json
 import logging
@@ -16,6 +17,7 @@ import structlog
 
 from app import logs
 from app.db.database import Database
+from app.directory.directory import Directory
 from app.main import create_app
 from app.services import Services
 from app.settings import Settings
@@ -37,6 +39,23 @@ def settings() -> Settings:
 @pytest.fixture(scope="session")
 def services(settings: Settings) -> Services:
     return Services.load(settings)
+
+
+# Missions the suite writes to as "no e-mail on file" (The Hague; Rabat, whose consulate in
+# Casablanca has one). Research keeps finding addresses, so the tests retire them with an
+# overrides file, as an operator would (README, "The directory").
+NO_EMAIL_OVERRIDES = [{"id": "nl-the-hague-embassy", "emails": []},
+                      {"id": "ma-rabat-embassy", "emails": []}]
+
+
+@pytest.fixture(scope="session")
+def no_email_services(services: Services, tmp_path_factory: pytest.TempPathFactory) -> Services:
+    """The loaded services with those two missions' addresses retired."""
+    path = tmp_path_factory.mktemp("overrides") / "no-email.json"
+    path.write_text(json.dumps(NO_EMAIL_OVERRIDES), encoding="utf-8")
+    settings = services.settings.model_copy(update={"directory_overrides": path})
+    directory = Directory.load(settings.directory_path, path)
+    return dataclasses.replace(services, settings=settings, directory=directory)
 
 
 @pytest.fixture
