@@ -3,10 +3,9 @@
 This write is the duplicate window (README, "What a crash can do"): until it is durable, a
 crash means the e-mail goes again. So it never waits for the main pool or a transaction:
 it goes on the database's urgent path (`Database.autocommit`), and acceptances that come
-while one write is on its way go together in the next (one round trip for all of them).
+while one write is on its way go together in the next (GroupCommit: one round trip for all).
 """
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +14,7 @@ from sqlalchemy import bindparam, text, update
 
 from app.db.database import Database
 from app.db.models import OutboxRow
+from app.delivery.group_commit import GroupCommit
 
 log = structlog.get_logger(__name__)
 OUTBOX = OutboxRow.metadata.tables[OutboxRow.__tablename__]
@@ -38,8 +38,7 @@ class Acceptance:
 class Acceptances:
     def __init__(self, database: Database) -> None:
         self.database = database
-        self.waiting: list[tuple[Acceptance, asyncio.Future[None]]] = []
-        self.writer: asyncio.Task[None] | None = None
+        self.group: GroupCommit[Acceptance] = GroupCommit(self._write)
 
     async def ready(self) -> None:
         """Open the urgent connection before the first acceptance needs it: a first open
@@ -56,27 +55,12 @@ class Acceptances:
     async def record(self, acceptance: Acceptance) -> None:
         """Returns once `acceptance` is durable; raises what the write raised (the caller
         tries again)."""
-        written = asyncio.get_running_loop().create_future()
-        self.waiting.append((acceptance, written))
-        if self.writer is None or self.writer.done():
-            self.writer = asyncio.create_task(self._write_all())
-        await written
+        await self.group.submit(acceptance)
 
-    async def _write_all(self) -> None:
-        while self.waiting:
-            batch, self.waiting = self.waiting, []
-            try:
-                async with self.database.autocommit() as session:
-                    connection = await session.connection()
-                    await connection.execute(WRITE, [
-                        {"outbox_id": a.outbox_id, "provider": a.provider,
-                         "message_id": a.message_id, "at": a.at} for a, _ in batch
-                    ])
-            except Exception as error:
-                for _, written in batch:
-                    if not written.done():
-                        written.set_exception(error)
-                continue
-            for _, written in batch:
-                if not written.done():
-                    written.set_result(None)
+    async def _write(self, batch: list[Acceptance]) -> None:
+        async with self.database.autocommit() as session:
+            connection = await session.connection()
+            await connection.execute(WRITE, [
+                {"outbox_id": a.outbox_id, "provider": a.provider, "message_id": a.message_id,
+                 "at": a.at} for a in batch
+            ])
