@@ -3,14 +3,14 @@ at random moments and restarted until every letter is out, counted at an aiosmtp
 
 `python -m bench.bench_crash [--letters 500] [--kills 5] [--concurrency 32] [--seed N]
 [--database URL]` prints letters, kills, lost, duplicated, and how many e-mails the killed
-workers held without a recorded acceptance (the only ones that can come twice). With a
-PostgreSQL URL a fresh database is made on that server for the run and dropped after.
+workers held without a recorded acceptance (the only ones that can come twice), on SQLite and
+on a fresh PostgreSQL database (as bench_delivery: skipped if the server is not there), or
+on the one database given.
 """
 
 import argparse
 import asyncio
 import random
-import secrets
 import signal
 import sys
 import tempfile
@@ -18,14 +18,13 @@ from collections import Counter
 from email import message_from_bytes, policy
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from app.db.database import Database
 from app.db.migrate import migrate
 from app.db.models import LetterRow, OutboxRow
-from bench.bench_delivery import _store
+from app.settings import Settings
+from bench.bench_delivery import _databases, _store
 from tests.fakes.smtp_relay import RelayHandler, running_relay
 from tests.fakes.worker_process import start_worker, worker_env
 
@@ -55,7 +54,7 @@ async def crash_run(
     database = Database.connect(url)
     try:
         await migrate(database)
-        await _store(database, letters)
+        await _store(Settings(database_url=url), letters)
         env = worker_env(url, port, LETTERS_WORKER_CONCURRENCY=str(concurrency),
                          LETTERS_WORKER_LEASE_SECONDS=LEASE_SECONDS)
         done_kills = held = 0
@@ -90,41 +89,23 @@ async def crash_run(
     }
 
 
-async def _admin(url: str, sql: str) -> None:
-    server = make_url(url)
-    connection = await asyncpg.connect(
-        host=server.host, port=server.port or 5432, user=server.username,
-        password=server.password, database="postgres",
-    )
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 def run(
     letters: int = 500, kills: int = 5, concurrency: int = 32, url: str | None = None,
     seed: int | None = None,
 ) -> dict[str, float]:
-    """The figures for `make bench` (on SQLite unless a PostgreSQL URL is given)."""
+    """The figures for `make bench`: per database, letters, kills, lost, duplicated and
+    held_unrecorded (the ceiling on duplicates)."""
     rng = random.Random(seed)
-    handler = RelayHandler()
-    postgres = bool(url and url.startswith("postgresql"))
-    with tempfile.TemporaryDirectory() as folder, running_relay(handler) as port:
-        database_url = url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        if postgres:
-            name = f"bench_crash_{secrets.token_hex(4)}"
-            asyncio.run(_admin(database_url, f'CREATE DATABASE "{name}"'))
-            database_url = make_url(database_url).set(database=name).render_as_string(
-                hide_password=False)
-        try:
-            figures = asyncio.run(crash_run(database_url, handler, port, letters, kills,
+    figures: dict[str, float] = {}
+    for database, made in _databases(url):
+        handler = RelayHandler()
+        with tempfile.TemporaryDirectory() as folder, made() as database_url, \
+                running_relay(handler) as port:
+            counted = asyncio.run(crash_run(database_url, handler, port, letters, kills,
                                             concurrency, rng, Path(folder) / "worker.log"))
-        finally:
-            if postgres:
-                asyncio.run(_admin(database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    prefix = f"crash {'postgresql' if postgres else 'sqlite'} c={concurrency}"
-    return {f"{prefix} {key}": float(value) for key, value in figures.items()}
+        for key, value in counted.items():
+            figures[f"crash {database} c={concurrency} {key}"] = float(value)
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--seed", type=int, help="for kill moments that repeat")
-    parser.add_argument("--database", help="a database URL (default: a temporary SQLite file)")
+    parser.add_argument("--database", help="a database URL (default: SQLite and PostgreSQL)")
     args = parser.parse_args(argv)
     figures = run(args.letters, args.kills, args.concurrency, args.database, args.seed)
     for name, value in figures.items():
