@@ -5,7 +5,7 @@ great-circle distance does and costs three subtractions, no trigonometry. Cells 
 dense prefix-sum array (cell k holds order[first[k]:first[k + 1]]): one array read per
 cell, where a dict of the occupied cells cost 3 MB more and a hash lookup.
 
-Inside a cell, points are ordered by an 8 x 8 sub-grid (`sub`, row-major), so a search
+Inside a cell, points are ordered by a 16 x 16 sub-grid (`sub`, row-major), so a search
 reads only the sub-rows its circle crosses, found by bisection: in the densest cells (Tokyo,
 Madrid, Sydney: ~200 cities each) a lookup visits a handful of points, not all of them.
 """
