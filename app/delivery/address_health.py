@@ -53,6 +53,13 @@ async def hard_bounced(session: AsyncSession) -> frozenset[str]:
     return frozenset(a.lower() for a in rows.scalars())
 
 
+async def bounced_among(session: AsyncSession, addresses: list[str]) -> list[str]:
+    """Those of `addresses` (lower-cased) that a hard bounce was recorded against."""
+    lowered = [a.lower() for a in addresses]
+    query = select(AddressHealthRow.address).where(AddressHealthRow.address.in_(lowered))
+    return sorted((await session.execute(query)).scalars())
+
+
 @dataclass(slots=True)
 class BouncedAddresses:
     """`hard_bounced` kept in memory for compose, which never waits on the database; the

@@ -105,3 +105,16 @@ async def test_with_more_years_the_2015_address_is_not_dated(
         letter = await _compose(running, COPENHAGEN)
         assert not [w for w in letter["warnings"] if w["code"] == "email_dated"]
         assert letter["send_by_platform"]["possible"] is True
+
+
+async def test_a_letter_queued_before_the_bounce_is_not_sent_there(harness: Harness) -> None:
+    letter_id = await harness.confirmed_letter()  # queued for Bern
+    async with harness.resources.database.begin() as session:
+        await record_bounce(session, BERN, "ch-bern-embassy", "550 5.1.1 unknown user",
+                            datetime.now(UTC))
+    await harness.deliver()
+    assert harness.provider.to(BERN) == []
+    status = (await harness.client.get(f"/v1/letters/{letter_id}")).json()
+    assert status["status"] == "failed"
+    notice = harness.provider.sent[-1]  # the person hears of it, with the other ways in
+    assert [a.email for a in notice.to] == [send_body()["sender"]["email"]]
