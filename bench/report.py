@@ -8,6 +8,7 @@ it should reach is said once, here.
 import operator
 import os
 import platform
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -92,8 +93,13 @@ SPECS: dict[str, Spec] = {
                                      Target(EQ, 0)),
 }
 # A figure without a Spec (a bench added later): its unit is read off the end of its name.
-SUFFIXES = {" letters/s": "letters/s", " µs": "µs", "_us": "µs", "_ms": "ms", "_s": "s",
-            "_mb": "MiB", "_rps": "req/s"}
+SUFFIXES = {" letters/s": "letters/s", " cpu ms/letter": "CPU ms/letter", " µs": "µs",
+            "_us": "µs", "_ms": "ms", "_s": "s", "_mb": "MiB", "_rps": "req/s"}
+# Targets of figures whose names carry a variable part (database, concurrency).
+TARGETS = [
+    (re.compile(r"^delivery http-50ms .* letters/s$"), Target(GE, 200)),  # one worker
+    (re.compile(r"^crash\b.*\b(lost|duplicated)\b"), Target(EQ, 0)),
+]
 
 
 def rows(figures: Mapping[str, float]) -> list[Row]:
@@ -105,10 +111,11 @@ def rows(figures: Mapping[str, float]) -> list[Row]:
 
 
 def _guess(name: str) -> Spec:
+    target = next((t for pattern, t in TARGETS if pattern.search(name)), None)
     for suffix, unit in SUFFIXES.items():
         if name.endswith(suffix):
-            return Spec(name.removesuffix(suffix), unit)
-    return Spec(name, "")
+            return Spec(name.removesuffix(suffix), unit, target)
+    return Spec(name, "", target)
 
 
 def _number(value: float) -> str:

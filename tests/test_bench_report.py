@@ -57,6 +57,18 @@ def test_a_figure_without_a_spec_gets_its_unit_from_its_name() -> None:
     ]
 
 
+def test_figures_named_with_a_variable_part_still_get_their_target() -> None:
+    table = rows({"delivery http-50ms postgresql c=32 letters/s": 150.0,
+                  "delivery http-50ms postgresql c=32 cpu ms/letter": 4.0,
+                  "crash letters lost": 0.0, "crash letters duplicated": 1.0})
+    assert [(r.name, r.unit, str(r.target), r.verdict) for r in table] == [
+        ("delivery http-50ms postgresql c=32", "letters/s", "≥ 200", "NO"),
+        ("delivery http-50ms postgresql c=32", "CPU ms/letter", "None", "–"),
+        ("crash letters lost", "", "= 0", "yes"),
+        ("crash letters duplicated", "", "= 0", "NO"),
+    ]
+
+
 def test_the_markdown_table_has_one_line_per_figure_and_aligned_columns() -> None:
     table = rows({"compose_us": 120.25, "compose_vs_healthz": 0.4567})
     lines = markdown_table(table).splitlines()
