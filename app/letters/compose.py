@@ -1,6 +1,6 @@
 """compose(): lookup + render + links. Pure: no I/O, the clock passed in."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.campaigns.edit import apply_edit
@@ -17,12 +17,14 @@ from app.geo.resolve import Geo
 from app.letters.country_names import country_name
 from app.letters.link_plan import plan_links
 from app.letters.links import build_links
-from app.letters.other_ways import no_email_warning, other_ways
+from app.letters.other_ways import bounced_warning, dated_warning, no_email_warning, other_ways
+from app.letters.recipients import MailPolicy, Recipients, recipients
 from app.letters.schemas import (
     ComposeRequest,
     ComposeResponse,
     Fallback,
     Links,
+    PlatformSend,
     Warning,
 )
 
@@ -37,6 +39,7 @@ class Context:
     accept_language: str | None
     client_ip: str | None
     now: datetime
+    mail: MailPolicy = field(default_factory=MailPolicy)  # dated addresses, hard bounces
 
 
 def recipient(ctx: Context, req: ComposeRequest) -> tuple[Embassy, str]:
@@ -91,21 +94,35 @@ def compose(ctx: Context, req: ComposeRequest) -> ComposeResponse:
     )
     embassy, reason = recipient(ctx, req)
     letter = letter_for(campaign, language, req, embassy)
+    chosen = recipients(embassy, ctx.mail, ctx.now.date())
     answer = ComposeResponse(
         campaign_id=campaign.id,
         language=language,
         variant=letter.variant,
         embassy=embassy,
         reason=reason,
-        to=embassy.emails[:1],
+        to=chosen.to,
         subject=letter.subject,
         body=letter.body,
         links=Links(mailto=None),
-        other_ways=other_ways(ctx.directory, embassy),
+        other_ways=other_ways(ctx.directory, embassy, reachable=bool(chosen.to)),
+        send_by_platform=PlatformSend(
+            possible=campaign.platform_send and chosen.blocked is None,
+            reason=chosen.blocked if chosen.blocked else
+            (None if campaign.platform_send else "campaign")),
     )
+    notes = _address_warnings(embassy, chosen)
     if not answer.to:
-        return answer.model_copy(update={"warnings": [no_email_warning(embassy)]})
-    return _with_links(answer)
+        return answer.model_copy(update={"warnings": notes or [no_email_warning(embassy)]})
+    linked = _with_links(answer)
+    return linked.model_copy(update={"warnings": [*notes, *linked.warnings]})
+
+
+def _address_warnings(embassy: Embassy, chosen: Recipients) -> list[Warning]:
+    notes = [dated_warning(embassy, a, chosen.blocked != "email_dated") for a in chosen.dated]
+    if chosen.bounced:
+        notes.append(bounced_warning(embassy, chosen.bounced))
+    return notes
 
 
 def _with_links(answer: ComposeResponse) -> ComposeResponse:

@@ -13,10 +13,12 @@ from app.deps import (
     GeoDep,
     PartnerIdDep,
     ResourcesDep,
+    SettingsDep,
 )
 from app.letters.compose import Context, compose
 from app.letters.pdf import Paper, render_pdf
 from app.letters.printable import paper_for, printable
+from app.letters.recipients import mail_policy
 from app.letters.schemas import ComposeRequest, ComposeResponse
 from app.partners.rate_deps import ComposeRateLimit
 from app.problems import responses
@@ -29,6 +31,8 @@ def _context(
     directory: DirectoryDep,
     campaigns: CampaignsDep,
     ip: ClientIpDep,
+    settings: SettingsDep,
+    resources: ResourcesDep,
     accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Context:
     return Context(
@@ -38,6 +42,7 @@ def _context(
         accept_language=accept_language,
         client_ip=ip,
         now=datetime.now(UTC),
+        mail=mail_policy(settings, resources.bounced.addresses),
     )
 
 
