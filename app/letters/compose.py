@@ -105,11 +105,11 @@ def compose(ctx: Context, req: ComposeRequest) -> ComposeResponse:
     )
     if not answer.to:
         return answer.model_copy(update={"warnings": [no_email_warning(embassy)]})
-    return _with_links(answer)
+    return _with_links(answer, campaign.fixed_lines)
 
 
-def _with_links(answer: ComposeResponse) -> ComposeResponse:
-    links = build_links(answer.to, answer.subject, answer.body)
+def _with_links(answer: ComposeResponse, fixed_lines: frozenset[str]) -> ComposeResponse:
+    links = build_links(answer.to, answer.subject, answer.body, fixed=fixed_lines)
     plan = plan_links(links, answer.body, answer.subject, answer.to)
     warnings = [
         Warning(code=w.code, message=w.message, links=list(w.links), clients=list(w.clients))

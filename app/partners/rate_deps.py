@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from app.deps import ClientIpDep
-from app.partners.deps import PartnerDep, PartnersDep
+from app.partners.deps import PartnerDep, partners_of
 from app.partners.runtime import Scope
 
 
@@ -15,8 +15,8 @@ class RateLimit:
     def __init__(self, scope: Scope) -> None:
         self.scope: Scope = scope
 
-    async def __call__(self, partners: PartnersDep, ip: ClientIpDep, partner: PartnerDep) -> None:
-        await partners.check_rate(self.scope, ip, partner)
+    async def __call__(self, request: Request, ip: ClientIpDep, partner: PartnerDep) -> None:
+        await partners_of(request).check_rate(self.scope, ip, partner)
 
 
 ComposeRateLimit: Any = Depends(RateLimit("compose"))

@@ -28,7 +28,7 @@ HTML_EXAMPLE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_pages(request: Request) -> Pages:
+async def get_pages(request: Request) -> Pages:
     pages: Pages = request.app.state.pages
     return pages
 
