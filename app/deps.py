@@ -18,7 +18,7 @@ from app.client_ip import client_ip
 from app.db.database import Database
 from app.directory.directory import Directory
 from app.geo.resolve import Geo
-from app.partners.deps import PartnerDep
+from app.partners.deps import partner_of
 from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
@@ -53,10 +53,22 @@ async def get_campaigns(services: ServicesDep) -> CampaignRegistry:
     return services.campaigns
 
 
-async def get_client_ip(request: Request) -> str | None:
+def client_ip_of(request: Request) -> str | None:
+    """The client's address (X-Forwarded-For only from trusted proxies), once per request."""
+    try:
+        known: str | None = request.state.client_ip
+        return known
+    except AttributeError:
+        pass
     peer = request.client.host if request.client else None
     proxies = services_of(request).settings.trusted_proxies
-    return client_ip(peer, request.headers.get("x-forwarded-for"), proxies)
+    found = client_ip(peer, request.headers.get("x-forwarded-for"), proxies)
+    request.state.client_ip = found
+    return found
+
+
+async def get_client_ip(request: Request) -> str | None:
+    return client_ip_of(request)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -78,8 +90,9 @@ async def get_database(resources: Annotated[Resources, Depends(get_resources)]) 
     return resources.database
 
 
-async def get_partner_id(partner: PartnerDep) -> str | None:
+async def get_partner_id(request: Request) -> str | None:
     """The partner a request is counted for (its X-API-Key); None for an anonymous request."""
+    partner = partner_of(request)
     return partner.id if partner else None
 
 

@@ -91,26 +91,34 @@ def compose(ctx: Context, req: ComposeRequest) -> ComposeResponse:
     )
     embassy, reason = recipient(ctx, req)
     letter = letter_for(campaign, language, req, embassy)
-    answer = ComposeResponse(
+    to = embassy.emails[:1]
+    # Links first, then the answer in one go: no copy of a finished answer per letter.
+    if to:
+        links, warnings, fallback = _links(to, letter.subject, letter.body, campaign.fixed_lines)
+    else:
+        links, warnings, fallback = Links(mailto=None), [no_email_warning(embassy)], None
+    return ComposeResponse(
         campaign_id=campaign.id,
         language=language,
         variant=letter.variant,
         embassy=embassy,
         reason=reason,
-        to=embassy.emails[:1],
+        to=to,
         subject=letter.subject,
         body=letter.body,
-        links=Links(mailto=None),
+        links=links,
+        warnings=warnings,
+        fallback=fallback,
         other_ways=other_ways(ctx.directory, embassy),
     )
-    if not answer.to:
-        return answer.model_copy(update={"warnings": [no_email_warning(embassy)]})
-    return _with_links(answer, campaign.fixed_lines)
 
 
-def _with_links(answer: ComposeResponse, fixed_lines: frozenset[str]) -> ComposeResponse:
-    links = build_links(answer.to, answer.subject, answer.body, fixed=fixed_lines)
-    plan = plan_links(links, answer.body, answer.subject, answer.to)
+def _links(
+    to: list[str], subject: str, body: str, fixed_lines: frozenset[str]
+) -> tuple[Links, list[Warning], Fallback | None]:
+    """The links, the warnings about their length, and the fallback when one is too long."""
+    links = build_links(to, subject, body, fixed=fixed_lines)
+    plan = plan_links(links, body, subject, to)
     warnings = [
         Warning(code=w.code, message=w.message, links=list(w.links), clients=list(w.clients))
         for w in plan.warnings
@@ -118,10 +126,4 @@ def _with_links(answer: ComposeResponse, fixed_lines: frozenset[str]) -> Compose
     fallback = (
         Fallback(mailto=plan.fallback.mailto, text=plan.fallback.text) if plan.fallback else None
     )
-    return answer.model_copy(
-        update={
-            "links": Links(**links.as_dict()),
-            "warnings": warnings,
-            "fallback": fallback,
-        }
-    )
+    return Links(**links.as_dict()), warnings, fallback

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
-from app.deps import ClientIpDep, PartnerIdDep, ResourcesDep, services_of
+from app.deps import PartnerIdDep, ResourcesDep, client_ip_of, services_of
 from app.letters.compose import Context, compose
 from app.letters.pdf import Paper, render_pdf
 from app.letters.printable import paper_for, printable
@@ -19,7 +19,6 @@ router = APIRouter(prefix="/letters", tags=["letters"])
 
 async def _context(
     request: Request,
-    ip: ClientIpDep,
     accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Context:
     # The services read directly, not a dependency per part: each one FastAPI solves costs
@@ -30,7 +29,7 @@ async def _context(
         directory=services.directory,
         campaigns=services.campaigns,
         accept_language=accept_language,
-        client_ip=ip,
+        client_ip=client_ip_of(request),
         now=datetime.now(UTC),
     )
 
