@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-deps lint check bench embassies clean
+.PHONY: setup run test test-deps lint check bench bench-results embassies clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,12 @@ embassies: $(STAMP)  ## regenerate data/embassies.json from the researched facts
 check: test
 	$(PY) -m app embassies check
 
-bench: $(STAMP)
-	$(PY) -m bench
+BENCH ?=
+bench: $(STAMP) test-deps  ## every benchmark, one table (a subset: make bench BENCH="lookup compose")
+	$(PY) -m bench $(BENCH)
+
+bench-results: $(STAMP) test-deps  ## the same table written to bench/RESULTS.md, with the machine
+	$(PY) -m bench --write bench/RESULTS.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

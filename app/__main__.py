@@ -3,6 +3,7 @@
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 
@@ -50,11 +51,13 @@ def _migrate(_: argparse.Namespace) -> int:
 
 def _embassies_check(args: argparse.Namespace) -> int:
     from app.directory.check import check
+    from app.directory.freshness import Freshness
     from app.settings import Settings
 
     settings = Settings()
     overrides = args.overrides or settings.directory_overrides
-    report = check(args.file or settings.directory_path, overrides)
+    freshness = Freshness(date.today(), settings.email_dated_after_years)
+    report = check(args.file or settings.directory_path, overrides, freshness=freshness)
     print(report.format(full=args.report))
     from app.delivery.cli import bounce_report
 

@@ -11,13 +11,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 
-import httpx
 import structlog
 
 from app.db.database import Database
 from app.db.migrate import migrate
 from app.delivery.dispatch import Dispatch, Pacing
 from app.delivery.provider import Provider
+from app.delivery.providers.pool import pooled_client
 from app.delivery.registry import make_provider
 from app.delivery.worker import Worker, WorkerConfig
 from app.directory.directory import Directory
@@ -66,8 +66,7 @@ async def opened(
     """Everything live, migrated and ready; closed in reverse order on the way out.
     With `metrics`, every provider call is timed and its failures counted (ops)."""
     database = Database.connect(settings.database_url)
-    http = httpx.AsyncClient(timeout=settings.provider_timeout,
-                             limits=httpx.Limits(max_connections=settings.worker_concurrency * 2))
+    http = pooled_client(settings.worker_concurrency * 2, settings.provider_timeout)
     chosen = provider or make_provider(settings, http)
     if metrics is not None:
         chosen = metrics.observed(chosen)

@@ -65,6 +65,10 @@ class Settings(BaseSettings):
         False, description="Deliver to embassies only 09:00-18:00 Mon-Fri in their time zone."
     )
     retention_days: int = Field(30, ge=0, description="Days a sent letter keeps personal data.")
+    email_dated_after_years: int = Field(
+        5, ge=0, description="An embassy address whose newest source is older than this many "
+        "years is dated: compose warns, recent addresses are preferred."
+    )
     confirmation_ttl_hours: int = Field(48, ge=1, description="Hours to confirm a letter.")
     worker_in_process: bool = Field(True, description="Run the delivery worker inside `serve`.")
     worker_concurrency: int = Field(32, ge=1, description="Letters one worker sends at once.")

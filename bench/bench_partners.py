@@ -3,18 +3,16 @@ and one rate-limit hit in memory and in Redis (when it answers on 127.0.0.1:6379
 
 import asyncio
 import time
-import uuid
 
-import redis
 from limits import parse
 
 from app.partners.keys import digest, issue
 from app.partners.ratelimit import Limiter
 from app.partners.snapshot import PartnerRecord, Snapshot
+from bench.stores import REDIS_URL, redis_prefix, redis_up
 from bench.timing import median_us
 
 SECRET = b"bench-secret"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def _snapshot(n: int) -> tuple[Snapshot, list[str]]:
@@ -36,13 +34,6 @@ async def _hits_us(limiter: Limiter, n: int = 2000) -> float:
     return elapsed
 
 
-def _redis_up() -> bool:
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
-
-
 def run() -> dict[str, float]:
     snapshot, keys = _snapshot(1000)
     rows = {
@@ -55,10 +46,8 @@ def run() -> dict[str, float]:
         ),
         "rate limit hit, memory µs": asyncio.run(_hits_us(Limiter.memory())),
     }
-    if _redis_up():
-        prefix = f"bench-{uuid.uuid4().hex}"
-        rows["rate limit hit, Redis µs"] = asyncio.run(_hits_us(Limiter.redis(REDIS_URL, prefix)))
-        connection = redis.Redis.from_url(REDIS_URL)
-        for key in connection.scan_iter(match=f"{prefix}:*"):
-            connection.delete(key)
+    if redis_up():
+        with redis_prefix("bench") as prefix:
+            limiter = Limiter.redis(REDIS_URL, prefix)
+            rows["rate limit hit, Redis µs"] = asyncio.run(_hits_us(limiter))
     return rows

@@ -1,5 +1,10 @@
 """Real databases for tests: PostgreSQL on 127.0.0.1:5432 (shared, so we make our own)."""
 
+import asyncio
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import asyncpg
 from sqlalchemy import text
 
@@ -15,6 +20,20 @@ async def admin(sql: str) -> None:
         await connection.execute(sql)
     finally:
         await connection.close()
+
+
+@contextmanager
+def fresh_postgres(prefix: str) -> Iterator[str]:
+    """The URL of a new, migrated PostgreSQL database, dropped afterwards (the tests' session
+    database, the scale-out benchmark's run)."""
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    try:
+        url = POSTGRES.format(name=name)
+        asyncio.run(migrated(url))
+        yield url
+    finally:
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def migrated(url: str) -> None:

@@ -15,6 +15,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+# How long SQLite waits for another process's write lock before giving up.
+SQLITE_BUSY_SECONDS = 30
+
 
 @dataclass(frozen=True, slots=True)
 class Database:
@@ -47,13 +50,13 @@ class Database:
 def _engine_options(url: str) -> dict[str, Any]:
     if make_url(url).get_backend_name() == "sqlite":
         # One writer at a time is SQLite's nature; waiting beats failing with "locked".
-        return {"connect_args": {"timeout": 30}}
+        return {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}}
     return {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     # WAL lets readers go on while the worker writes (it stays set in the file).
     _set_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -65,13 +68,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
 
 def _set_wal(cursor: Any) -> None:
     # Switching a new file to WAL needs it to itself, and SQLite answers "locked" at once
-    # instead of waiting when processes open it together: retry briefly (first open only).
-    for attempt in range(100):
+    # instead of waiting when processes open it together: retry (first open only) for as
+    # long as any other statement would wait, since on a loaded machine the process that
+    # holds the file can be descheduled for seconds.
+    deadline = time.monotonic() + SQLITE_BUSY_SECONDS
+    while True:
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
             return
         except Exception as error:
-            if "locked" not in str(error) or attempt == 99:
+            if "locked" not in str(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
 

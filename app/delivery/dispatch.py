@@ -6,6 +6,7 @@ opt-in to the person; `notice`: the person told their letter bounced or failed.
 
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,7 +24,7 @@ from app.letters.mail_templates import MailTemplates
 from app.letters.outgoing import confirmation_email, letter_email, notice_email
 from app.letters.stored import Platform, StoredLetter
 from app.letters.tokens import new_reference
-from app.stats.counters import count_one
+from app.stats.counters import PendingCounts, bump
 
 log = structlog.get_logger(__name__)
 SENDABLE = ("queued", "sending")
@@ -33,6 +34,25 @@ SENDABLE = ("queued", "sending")
 class Pacing:
     daily_limit: int | None = None
     office_hours_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A claimed e-mail made ready: `email` None means nothing to send now (gone, done or
+    held back by pacing, all recorded already); `error` what went wrong making it."""
+
+    item: Claimed
+    email: OutgoingEmail | None
+    error: Exception | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A provider's acceptance of a claimed e-mail, at `at`, waiting to be recorded."""
+
+    item: Claimed
+    accepted: Accepted
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +67,33 @@ class Dispatch:
         """The e-mail to send now, or None (gone, or held back by pacing: rescheduled)."""
         async with self.database.begin() as session:
             row = await repository.get(session, item.letter_id, lock=True)
-            email = await self._email(session, row, item, owner, now) if row else None
-            if email is None and row is None:
-                await outbox.done(session, item.id)
-            return email
+            return await self._prepare(session, row, item, owner, now)
+
+    async def prepare_many(
+        self, session: AsyncSession, items: list[Claimed], owner: str, now: datetime
+    ) -> list[Prepared]:
+        """`prepare` for a whole claim, in the claim's own transaction (one round of locks
+        and one commit instead of one per e-mail). An error in one item's e-mail is kept
+        with that item, so it cannot undo the claim of the others."""
+        rows = await repository.get_many(session, [item.letter_id for item in items], lock=True)
+        prepared = []
+        for item in items:
+            try:
+                email = await self._prepare(session, rows.get(item.letter_id), item, owner, now)
+            except Exception as error:
+                prepared.append(Prepared(item, None, error))
+            else:
+                prepared.append(Prepared(item, email))
+        return prepared
+
+    async def _prepare(
+        self, session: AsyncSession, row: LetterRow | None, item: Claimed, owner: str,
+        now: datetime,
+    ) -> OutgoingEmail | None:
+        if row is None:  # the letter is gone (erased and swept): so is its e-mail
+            await outbox.done(session, item.id)
+            return None
+        return await self._email(session, row, item, owner, now)
 
     async def _email(
         self, session: AsyncSession, row: LetterRow, item: Claimed, owner: str, now: datetime
@@ -64,7 +107,8 @@ class Dispatch:
                 await outbox.retry_at(session, item.id, owner, hold, "paced", count_attempt=False)
                 return None
             row.not_before = None
-            await repository.move(session, row, "sending", now)
+            # No flush: a whole claim's rows go in one flush (at the latest, the commit's).
+            repository.mark(session, row, "sending", now)
             return letter_email(letter, self.platform, now)
         if embassy is not None and not letter.erased and item.kind == "confirmation" \
                 and row.status == "awaiting_confirmation" and item.secret:
@@ -80,37 +124,49 @@ class Dispatch:
         self, session: AsyncSession, letter: StoredLetter, now: datetime
     ) -> datetime | None:
         """When a paced letter may go instead of now; None: now (a budget slot is taken)."""
-        embassy = self.directory.find(letter.embassy_id)
-        zone = zone_of(embassy.lat, embassy.lon) if embassy else None
-        if self.pacing.office_hours_only and zone is not None:
+        zone = self._zone(letter.embassy_id) if self.pacing.office_hours_only else None
+        if zone is not None:
             opening = next_opening(now, zone)
             if opening is not None:
                 return opening
         limit = self.pacing.daily_limit
         if limit and not await take_slots(session, letter.recipients, now.date(), limit):
             tomorrow = next_utc_day(now)
-            if self.pacing.office_hours_only and zone is not None:
-                return next_opening(tomorrow, zone) or tomorrow
-            return tomorrow
+            return (next_opening(tomorrow, zone) or tomorrow) if zone is not None else tomorrow
         return None
+
+    def _zone(self, embassy_id: str) -> ZoneInfo | None:
+        embassy = self.directory.find(embassy_id)
+        return zone_of(embassy.lat, embassy.lon) if embassy else None
 
     async def sent(
         self, item: Claimed, provider: str, accepted: Accepted, now: datetime
     ) -> None:
         """Recorded right after the provider accepted: the duplicate window closes here."""
+        await self.sent_many([Sent(item, accepted, now)], provider)
+
+    async def sent_many(self, records: list[Sent], provider: str) -> None:
+        """`sent` for every acceptance that is waiting, in one transaction (group commit)."""
         async with self.database.begin() as session:
-            await outbox.done(session, item.id)
-            if item.kind != "letter":
-                return
-            row = await repository.get(session, item.letter_id, lock=True)
-            if row is None:
-                return
-            row.provider, row.provider_message_id = provider, accepted.provider_message_id
-            row.sent_at, row.reason = now, None
-            if row.status in SENDABLE:
-                await repository.move(session, row, "sent", now)
-            await count_one(session, "sent", row.campaign_id, row.country, row.partner_id,
-                            now.date())
+            await outbox.done(session, *(record.item.id for record in records))
+            letters = [record for record in records if record.item.kind == "letter"]
+            rows = await repository.get_many(
+                session, [record.item.letter_id for record in letters], lock=True
+            )
+            counts = PendingCounts()
+            for record in letters:
+                row = rows.get(record.item.letter_id)
+                if row is None:
+                    continue
+                row.provider = provider
+                row.provider_message_id = record.accepted.provider_message_id
+                row.sent_at, row.reason = record.at, None
+                if row.status in SENDABLE:
+                    repository.mark(session, row, "sent", record.at)
+                counts.count("sent", row.campaign_id, row.country, row.partner_id,
+                             record.at.date())
+            await session.flush()
+            await bump(session, counts.take())
 
     async def failed(self, item: Claimed, reason: str, now: datetime) -> None:
         """A permanent failure (or too many transient ones): the letter fails, the person

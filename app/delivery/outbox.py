@@ -80,9 +80,9 @@ def _mine(outbox_id: int, owner: str) -> list[object]:
     return [OutboxRow.id == outbox_id, OutboxRow.lease_owner == owner]
 
 
-async def done(session: AsyncSession, outbox_id: int) -> None:
-    """The e-mail went: the row (and any secret it held) is gone."""
-    await session.execute(delete(OutboxRow).where(OutboxRow.id == outbox_id))
+async def done(session: AsyncSession, *outbox_ids: int) -> None:
+    """The e-mails went: their rows (and any secret they held) are gone."""
+    await session.execute(delete(OutboxRow).where(OutboxRow.id.in_(outbox_ids)))
 
 
 async def retry_at(

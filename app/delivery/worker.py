@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.database import Database
 from app.delivery import outbox
 from app.delivery.backoff import delay
-from app.delivery.dispatch import Dispatch
+from app.delivery.dispatch import Dispatch, Prepared, Sent
+from app.delivery.group_commit import GroupCommit
 from app.delivery.outbox import Claimed
 from app.delivery.provider import (
     Accepted,
@@ -59,18 +61,25 @@ class Worker:
         self.config, self.clock = config, clock
         self.name = name or worker_name()
         self.wakeup = asyncio.Event()
+        # Acceptances are committed at once, together with any that came in meanwhile.
+        self.recorder: GroupCommit[Sent] = GroupCommit(
+            lambda records: self.dispatch.sent_many(records, self.provider.name)
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Until `stop` is set: keep up to `concurrency` sends in flight, sweep now and then."""
+        """Until `stop` is set: keep up to `concurrency` sends in flight (each finished one
+        makes room that the next claim fills), sweep now and then."""
         tasks: dict[asyncio.Task[None], int] = {}
         next_sweep = next_renewal = 0.0
         loop = asyncio.get_running_loop()
         while not stop.is_set():
             room = self.config.concurrency - len(tasks)
             claimed = await self._claim(room) if room > 0 else []
-            for item in claimed:
-                task = asyncio.create_task(self.deliver(item))
-                tasks[task] = item.id
+            for ready in claimed:
+                if ready.email is None and ready.error is None:
+                    continue  # nothing to send now, and that is recorded already
+                task = asyncio.create_task(self.deliver(ready))
+                tasks[task] = ready.item.id
                 task.add_done_callback(lambda done: tasks.pop(done, None))
             if loop.time() >= next_renewal:
                 await self._renew(list(tasks.values()))
@@ -78,26 +87,43 @@ class Worker:
             if loop.time() >= next_sweep:
                 await self._sweep()
                 next_sweep = loop.time() + self.config.sweep_every
-            if not claimed or len(tasks) >= self.config.concurrency:
-                await self._idle(stop, set(tasks))
+            if len(claimed) < room or len(tasks) >= self.config.concurrency:
+                await self._idle(stop, set(tasks))  # nothing more due, or no room
         # A graceful stop lets sends in flight finish and be recorded.
         await asyncio.gather(*tasks, return_exceptions=True)
 
     async def run_once(self) -> int:
         """Claim what is due and send it all; the number handled (for tests and the CLI)."""
         claimed = await self._claim(self.config.concurrency)
-        await asyncio.gather(*(self.deliver(item) for item in claimed))
+        await asyncio.gather(*(self.deliver(ready) for ready in claimed))
         return len(claimed)
 
-    async def _claim(self, limit: int) -> list[Claimed]:
+    async def _claim(self, limit: int) -> list[Prepared]:
+        """Claim due e-mails and make them ready (letters marked `sending`, pacing applied)
+        in one transaction; if that fails, claim alone and prepare each in its own."""
         try:
             async with self.database.begin() as session:
-                return await outbox.claim(
-                    session, self.name, self.clock(), self.config.lease, limit
-                )
+                claimed = await self._lease(session, limit)
+                return await self.dispatch.prepare_many(session, claimed, self.name,
+                                                        self.clock())
+        except Exception as error:
+            log.warning("outbox_claim_prepare_failed", error_type=type(error).__name__)
+        try:
+            async with self.database.begin() as session:
+                claimed = await self._lease(session, limit)
         except Exception as error:  # the database away for a moment: try again later
             log.warning("outbox_claim_failed", error_type=type(error).__name__)
             return []
+        return [await self._prepare_alone(item) for item in claimed]
+
+    async def _lease(self, session: AsyncSession, limit: int) -> list[Claimed]:
+        return await outbox.claim(session, self.name, self.clock(), self.config.lease, limit)
+
+    async def _prepare_alone(self, item: Claimed) -> Prepared:
+        try:
+            return Prepared(item, await self.dispatch.prepare(item, self.name, self.clock()))
+        except Exception as error:
+            return Prepared(item, None, error)
 
     async def _renew(self, ids: list[int]) -> None:
         try:
@@ -124,14 +150,16 @@ class Worker:
         if expired or deleted:
             log.info("swept", expired=expired, deleted=deleted)
 
-    async def deliver(self, item: Claimed) -> None:
-        """Prepare, send and record one claimed e-mail."""
+    async def deliver(self, ready: Prepared) -> None:
+        """Send and record one claimed e-mail made ready."""
+        item = ready.item
         try:
-            email = await self.dispatch.prepare(item, self.name, self.clock())
-            if email is None:
+            if ready.error is not None:
+                raise ready.error
+            if ready.email is None:
                 return
             try:
-                accepted = await self.provider.send(email)
+                accepted = await self.provider.send(ready.email)
             except TransientSendError as error:
                 await self._transient(item, error.reason, error.retry_after)
             except PermanentSendError as error:
@@ -150,13 +178,20 @@ class Worker:
         So a database that is away is waited for (this process alone knows of the
         acceptance) while the lease keeps other workers off; only a crash in that wait, or
         an outage longer than the lease, leaves the documented duplicate window open."""
-        if await self._persist(item, lambda: self.dispatch.sent(
-                item, self.provider.name, accepted, self.clock())):
+        record = Sent(item, accepted, self.clock())
+        # A retry goes alone, so that an item whose write fails cannot fail a group twice.
+        if await self._persist(item, lambda: self.recorder.submit(record),
+                               again=lambda: self.dispatch.sent_many([record],
+                                                                     self.provider.name)):
             log.info("email_sent", kind=item.kind, outbox_id=item.id, attempt=item.attempts)
 
-    async def _persist(self, item: Claimed, write: Callable[[], Awaitable[None]]) -> bool:
-        """Run `write`, again and again while the database is away, within most of the
-        lease; False if it never went through (the lease then brings the item back)."""
+    async def _persist(
+        self, item: Claimed, write: Callable[[], Awaitable[None]],
+        again: Callable[[], Awaitable[None]] | None = None,
+    ) -> bool:
+        """Run `write` (then `again`, if given), again and again while the database is away,
+        within most of the lease; False if it never went through (the lease then brings the
+        item back)."""
         loop = asyncio.get_running_loop()
         give_up = loop.time() + self.config.lease.total_seconds() * 0.8
         wait = 0.05
@@ -173,6 +208,7 @@ class Worker:
                             error_type=type(error).__name__)
                 await asyncio.sleep(wait)
                 wait = min(wait * 2, 2.0)
+                write = again or write
 
     async def _transient(self, item: Claimed, reason: str, retry_after: float | None) -> None:
         now = self.clock()

@@ -24,8 +24,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.directory import inputs, schema
+from app.directory.freshness import newest_date
 from app.directory.inputs import Accreditation, Draft, InputError
-from app.directory.merge import drop_emails, merge_research
+from app.directory.merge import OFFICIAL_DATED_SOURCES, drop_emails, merge_research
 from app.directory.models import Embassy, Sources
 from app.directory.places import CityFinder, coords_source, find_city
 from app.directory.relations import Relations
@@ -171,7 +172,8 @@ def _assemble(
     emails = _emails(draft, ctx.bounced)  # first: it drops bounced addresses' sources too
     sources = _sources(draft, ctx, place.get("source"))
     used_sources = {s for v in sources.values() for s in _flatten(v)}
-    dates = _clean_dates({**ctx.source_dates, **(draft.get("source_dates") or {})})
+    dates = _clean_dates({**OFFICIAL_DATED_SOURCES, **ctx.source_dates,
+                          **(draft.get("source_dates") or {})})
     return {
         "id": draft["id"], "kind": draft.get("kind"), "name": draft.get("name"),
         "country": draft["country"], "city": draft["city"], "address": draft.get("address"),
@@ -179,6 +181,7 @@ def _assemble(
         "emails": emails,
         "email_roles": {a: r for a, r in (draft.get("email_roles") or {}).items()
                         if a in emails},
+        "email_dates": _email_dates(emails, sources["emails"], dates),
         "phones": list(draft.get("phones") or []), "website": draft.get("website"),
         "accredited_to": _accredited_to(draft, ctx),
         "status": status, "status_date": _day(draft["id"], "status_date", status_date, ctx),
@@ -212,6 +215,14 @@ def _clean_dates(dates: dict[str, Any]) -> dict[str, str]:
         if match:
             clean[source] = match.group(0)
     return clean
+
+
+def _email_dates(
+    emails: list[str], sources: dict[str, list[str]], dates: dict[str, str]
+) -> dict[str, str]:
+    """Each address's newest dated source: a newer confirmation makes an old address recent."""
+    newest = {a: newest_date(sources.get(a, []), dates) for a in emails}
+    return {a: d for a, d in newest.items() if d is not None}
 
 
 def _emails(draft: Draft, bounced: set[str]) -> list[str]:
@@ -285,7 +296,10 @@ def _previous_rows(path: Path) -> dict[str, dict[str, Any]]:
 def _keep_date(row: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
     if before is None or "updated_at" not in before:
         return row
-    same = {**row, "updated_at": None} == {**before, "updated_at": None}
+    # A field new to the format that is empty here (`email_dates: {}`) changes no fact.
+    ignored = {"updated_at"} | {k for k, v in row.items() if k not in before and not v}
+    same = ({k: v for k, v in row.items() if k not in ignored}
+            == {k: v for k, v in before.items() if k != "updated_at"})
     return {**row, "updated_at": before["updated_at"]} if same else row
 
 

@@ -12,6 +12,7 @@ an e-mail, records placed only at their city, and the figures.
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,14 @@ from email_validator import EmailNotValidError, validate_email
 from app.directory import countries
 from app.directory.coverage import coverage
 from app.directory.directory import DirectoryError, apply_overrides, read_json
+from app.directory.freshness import Freshness
 from app.directory.models import Embassy
 from app.directory.places import CityFinder, all_matches
 from app.directory.relations import DEFAULT_PATH as RELATIONS_PATH
 from app.directory.relations import Relations
 from app.directory.report import Gaps, Report
 from app.directory.schema import schema_errors
-from app.directory.summary import figures
+from app.directory.summary import email_coverage, figures
 from app.geo.distance import great_circle_km
 
 MAX_KM_FROM_CITY = 50.0
@@ -36,10 +38,12 @@ MAX_KM_FROM_CITY = 50.0
 def check(
     directory_file: Path, overrides_file: Path | None = None, *,
     relations_file: Path = RELATIONS_PATH, gazetteer: CityFinder | None = None,
-    max_km: float = MAX_KM_FROM_CITY,
+    max_km: float = MAX_KM_FROM_CITY, freshness: Freshness | None = None,
 ) -> Report:
-    """Validate the directory (with overrides merged, if given) and report its gaps."""
-    report = Report()
+    """Validate the directory (with overrides merged, if given) and report its gaps;
+    `freshness` says which addresses count as dated (default: 5 years before today)."""
+    freshness = freshness or Freshness(date.today())
+    report = Report(freshness=freshness)
     rows = _load_rows(directory_file, overrides_file, report)
     if rows is None:
         return report
@@ -53,6 +57,7 @@ def check(
     report.gaps = _gaps(records, relations)
     report.figures = figures(records)
     report.coverage = coverage(records, relations)
+    report.email_coverage = email_coverage(records, freshness)
     return report
 
 
@@ -135,10 +140,11 @@ def _check_emails(records: list[Embassy], report: Report) -> None:
             if not r.sources.emails.get(address):
                 report.errors.append(f"record {r.id} field sources.emails: no source for "
                                      f"{address}")
-        stray = sorted(set(r.email_roles) - set(r.emails))
-        if stray:
-            report.warnings.append(f"record {r.id}: email_roles for addresses not in emails: "
-                                   f"{', '.join(stray)}")
+        for name, keyed in (("email_roles", r.email_roles), ("email_dates", r.email_dates)):
+            stray = sorted(set(keyed) - set(r.emails))
+            if stray:
+                report.warnings.append(f"record {r.id}: {name} for addresses not in emails: "
+                                       f"{', '.join(stray)}")
 
 
 def _check_one_embassy(records: list[Embassy], report: Report) -> None:

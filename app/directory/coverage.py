@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.directory import countries
+from app.directory.freshness import Freshness
 from app.directory.models import Embassy
 from app.directory.relations import Relations
 
@@ -65,11 +66,19 @@ def _row(
     return CoverageRow(code, "none", None)
 
 
-def format_rows(rows: Sequence[CoverageRow]) -> list[str]:
+def format_rows(rows: Sequence[CoverageRow], freshness: Freshness | None = None) -> list[str]:
     lines = []
     for row in rows:
         name = countries.name(row.country)[:28]
         where = row.mission.id if row.mission is not None else "-"
         missing = ", ".join(row.missing) or "-"
-        lines.append(f"  {row.country} {name:<28} {row.how:<18} {where:<38} missing: {missing}")
+        line = f"  {row.country} {name:<28} {row.how:<18} {where:<38} missing: {missing}"
+        lines.append(line + _dated(row.mission, freshness))
     return lines
+
+
+def _dated(mission: Embassy | None, freshness: Freshness | None) -> str:
+    if mission is None or freshness is None:
+        return ""
+    dated = [f"{a} ({mission.email_dates[a]})" for a in freshness.dated(mission)]
+    return f"; dated: {', '.join(dated)}" if dated else ""

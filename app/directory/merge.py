@@ -19,6 +19,13 @@ _LISTS = ("emails", "phones", "also_accredited_to", "accredited_to")
 _MAPS = ("email_roles", "source_dates")
 # Research bookkeeping that does not belong in a served record.
 _RESEARCH_ONLY = ("evidence", "_from", "rejected_emails", "set_aside_emails")
+# The ministry's own word, set aside by research only for its age and the address's domain:
+# a copy of the MFA's list of missions (mid.ru/bdomp/zu_r.nsf/straweb) as scraped in 2015-03.
+# An official source with its date is a source (issue 8): such addresses are served, and
+# `email_dates` says how old they are. The date is the scrape's, as the research recorded it.
+OFFICIAL_DATED_SOURCES: dict[str, str] = {
+    "github:a1essar/embassies-list-of-russia-parser/data.json": "2015-03",
+}
 
 
 def merge_research(base: Record | None, patch: Record) -> Record:
@@ -37,10 +44,28 @@ def merge_research(base: Record | None, patch: Record) -> Record:
             merged[key] = _append_note(merged.get(key), value, patch.get("verified_at"))
         else:
             merged[key] = value
-    # Set-aside addresses were judged too weak to use: like rejected ones, never served.
+    set_aside = patch.get("set_aside_emails") or []
+    promoted = [e for e in set_aside if is_promoted(e)]
+    for entry in promoted:
+        _serve(merged, entry)
+    # Other set-aside addresses were judged too weak to use (mock data, a private list, an
+    # unsourced Wikidata value): like rejected ones, never served.
     _reject(merged, rejected_addresses(patch.get("rejected_emails"))
-            | rejected_addresses(patch.get("set_aside_emails")))
+            | rejected_addresses([e for e in set_aside if e not in promoted]))
     return merged
+
+
+def is_promoted(entry: Any) -> bool:
+    """A set-aside address that an official, dated source shows: served, marked by its date."""
+    return isinstance(entry, dict) and bool(entry.get("email")) and any(
+        s in OFFICIAL_DATED_SOURCES for s in entry.get("sources") or [])
+
+
+def _serve(record: Record, entry: dict[str, Any]) -> None:
+    address = str(entry["email"])
+    record["emails"] = _union(record.get("emails") or [], [address])
+    record["sources"] = merge_sources(record.get("sources") or {},
+                                      {"emails": {address: list(entry["sources"])}})
 
 
 def merge_sources(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -86,10 +111,11 @@ def merge_override(base: Record, patch: Record) -> Record:
             merged["sources"] = {**(merged.get("sources") or {}), **deepcopy(value)}
         else:
             merged[key] = deepcopy(value)
-    # An address retired by an override keeps no role (its sources stay, as history).
+    # An address retired by an override keeps no role or date (its sources stay, as history).
     emails = set(merged.get("emails") or [])
-    roles = merged.get("email_roles") or {}
-    merged["email_roles"] = {a: r for a, r in roles.items() if a in emails}
+    for per_address in ("email_roles", "email_dates"):
+        values = merged.get(per_address) or {}
+        merged[per_address] = {a: v for a, v in values.items() if a in emails}
     return merged
 
 
@@ -97,8 +123,9 @@ def _reject(record: Record, addresses: set[str]) -> None:
     if not addresses:
         return
     record["emails"] = [a for a in record.get("emails") or [] if a.lower() not in addresses]
-    roles = record.get("email_roles") or {}
-    record["email_roles"] = {a: r for a, r in roles.items() if a.lower() not in addresses}
+    for per_address in ("email_roles", "email_dates"):
+        values = record.get(per_address) or {}
+        record[per_address] = {a: v for a, v in values.items() if a.lower() not in addresses}
     sources = record.get("sources") or {}
     if isinstance(sources.get("emails"), dict):
         sources["emails"] = {

@@ -63,6 +63,14 @@ class Embassy(BaseModel):
         default_factory=dict, examples=[{"rusbotschaft@bluewin.ch": "general"}],
         description="`general`, `consular`, `press` or `other`, keyed by address.",
     )
+    email_dates: dict[str, SourceDate] = Field(
+        default_factory=dict, examples=[{"rusbotschaft@bluewin.ch": "2024-05"}],
+        description="For each address, the date of the newest source that shows it (from "
+        "`source_dates`; YYYY, YYYY-MM or YYYY-MM-DD). An address whose newest source is "
+        "older than `LETTERS_EMAIL_DATED_AFTER_YEARS` (default 5) is dated: compose warns "
+        "(`email_dated`) and recent addresses are preferred. Absent: no source of it gives "
+        "a date.",
+    )
     phones: list[str] = Field(default_factory=list, examples=[["+41 31 352 05 66"]],
                               description="Phone numbers as the sources write them.")
     website: str | None = Field(None, examples=["https://switzerland.mid.ru"],

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from app.directory import countries
 from app.directory.coverage import CoverageRow, format_rows
+from app.directory.freshness import Freshness
 from app.directory.summary import format_figures
 
 
@@ -22,6 +23,8 @@ class Report:
     gaps: Gaps = field(default_factory=Gaps)
     figures: dict[str, int] = field(default_factory=dict)
     coverage: list[CoverageRow] = field(default_factory=list)
+    freshness: Freshness | None = None  # which addresses count as dated
+    email_coverage: str = ""  # "sourced e-mail N/M (X %), of which dated ... K"
 
     @property
     def ok(self) -> bool:
@@ -44,9 +47,13 @@ class Report:
             "figures:",
             *format_figures(self.figures),
         ]
+        if self.email_coverage:
+            lines += ["e-mail coverage (host countries with an open embassy-level record):",
+                      f"  {self.email_coverage}"]
         if full:
-            lines += ["coverage (country, how it is served, by which record, what is missing):",
-                      *format_rows(self.coverage)]
+            lines += ["coverage (country, how it is served, by which record, what is missing; "
+                      "dated: addresses whose newest source is old, with its date):",
+                      *format_rows(self.coverage, self.freshness)]
         lines.append("result: " + ("OK" if self.ok else "FAILED"))
         return "\n".join(lines)
 

@@ -4,6 +4,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from app.directory.freshness import Freshness
 from app.directory.models import Embassy
 
 
@@ -30,6 +31,18 @@ def figures(records: Iterable[Embassy]) -> dict[str, int]:
         "with a website": sum(r.website is not None for r in rows),
         "with a phone": sum(bool(r.phones) for r in rows),
     }
+
+
+def email_coverage(records: Iterable[Embassy], freshness: Freshness) -> str:
+    """Host countries whose open embassy-level record has a sourced address, and of those,
+    how many have only dated ones (a letter there goes to an address a source showed long
+    ago)."""
+    heads = {r.country: r for r in records if r.is_open and r.is_embassy_level}
+    with_email = [r for r in heads.values() if r.emails]
+    dated = sum(len(freshness.dated(r)) == len(r.emails) for r in with_email)
+    share = 100 * len(with_email) / len(heads) if heads else 0.0
+    return (f"sourced e-mail {len(with_email)}/{len(heads)} ({share:.0f} %), of which dated "
+            f"(newest source older than {freshness.years} years) {dated}")
 
 
 def format_figures(values: dict[str, int]) -> list[str]:

@@ -39,6 +39,19 @@ async def get(session: AsyncSession, letter_id: str, *, lock: bool = False) -> L
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def get_many(
+    session: AsyncSession, letter_ids: list[str], *, lock: bool = False
+) -> dict[str, LetterRow]:
+    """Several letters in one query, by id; locked in id order, so that two transactions
+    locking overlapping sets cannot deadlock."""
+    if not letter_ids:
+        return {}
+    query = select(LetterRow).where(LetterRow.id.in_(set(letter_ids))).order_by(LetterRow.id)
+    if lock:
+        query = query.with_for_update()
+    return {row.id: row for row in (await session.execute(query)).scalars()}
+
+
 async def by_token(session: AsyncSession, token_hash: str) -> LetterRow | None:
     query = select(LetterRow).where(LetterRow.token_hash == token_hash).with_for_update()
     return (await session.execute(query)).scalar_one_or_none()
@@ -63,10 +76,15 @@ async def by_provider_reference(
 
 async def move(session: AsyncSession, row: LetterRow, status: str, at: datetime) -> None:
     """A new status, with its event (only when it is new)."""
+    mark(session, row, status, at)
+    await session.flush()
+
+
+def mark(session: AsyncSession, row: LetterRow, status: str, at: datetime) -> None:
+    """`move` without the flush, for many rows written by one flush."""
     if row.status != status:
         row.status = status
         session.add(LetterEventRow(letter_id=row.id, status=status, at=at))
-    await session.flush()
 
 
 async def erase(session: AsyncSession, row: LetterRow, status: str, at: datetime) -> None:

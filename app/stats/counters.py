@@ -46,7 +46,8 @@ async def bump(
     for (campaign, country, partner, day, what), n in counts.items():
         row = rows.setdefault((campaign, country, partner, day), dict.fromkeys(FIELDS, 0))
         row[what] += n
-    for (campaign, country, partner, day), values in rows.items():
+    # In key order: two transactions bumping the same rows lock them in the same order.
+    for (campaign, country, partner, day), values in sorted(rows.items()):
         insert = insert_for(session, CounterRow).values(
             campaign_id=campaign, country=country, partner_id=partner, day=day, **values
         )

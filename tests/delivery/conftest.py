@@ -5,8 +5,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from app.delivery.providers.pool import pooled_client
+
 
 @pytest.fixture
 async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
+    async with pooled_client(connections=16, timeout=10.0) as client:
         yield client

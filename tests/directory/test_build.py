@@ -149,6 +149,35 @@ def test_facts_and_their_sources(result: build_module.BuildResult) -> None:
     assert by_id["li-vaduz-consulate"].address is None  # unknown stays null
 
 
+MFA_2015 = "github:a1essar/embassies-list-of-russia-parser/data.json"
+
+
+def test_addresses_set_aside_for_their_age_are_served_with_their_date(tmp_path: Path) -> None:
+    """The MFA's own 2015 list is served and dated; mock data stays out; a newer source of
+    the same address (a later research file) makes it recent."""
+    research = tmp_path / "research"
+    research.mkdir()
+    write_json(research / "a.json", [{"id": "at-vienna-embassy", "set_aside_emails": [
+        {"email": "embrus@aon.at", "why": "only in the MFA's own list of missions (2015)",
+         "sources": [MFA_2015], "evidence": "e-mail: embrus@aon.at"},
+        {"email": "old-isp@aon.at", "why": "only in the MFA's own list of missions (2015)",
+         "sources": [MFA_2015], "evidence": "e-mail: old-isp@aon.at"},
+        {"email": "mock@mail.ru", "why": "only in mock data", "sources": ["s-mock"]},
+    ]}])
+    write_json(research / "b.json", [{"id": "at-vienna-embassy", "emails": ["embrus@aon.at"],
+                                      "sources": {"emails": {"embrus@aon.at": ["s-2026"]}},
+                                      "source_dates": {"s-2026": "2026-11"}}])
+    folder = missions_dir(tmp_path, RECORDS)
+    vienna = next(r for r in build(folder, research, FakeGazetteer(), Relations(), DAY).records
+                  if r.id == "at-vienna-embassy")
+    assert "mock@mail.ru" not in vienna.emails and "dead@mid.ru" not in vienna.emails
+    assert vienna.sources.emails["old-isp@aon.at"] == [MFA_2015]
+    assert vienna.sources.emails["embrus@aon.at"] == [MFA_2015, "s-2026"]
+    assert vienna.email_dates == {"general@mid.ru": "2024-05", "embrus@aon.at": "2026-11",
+                                  "old-isp@aon.at": "2015-03"}  # press@ has no dated source
+    assert vienna.source_dates[MFA_2015] == "2015-03"
+
+
 def test_the_output_is_stable_and_valid(tmp_path: Path,
                                         result: build_module.BuildResult) -> None:
     first, second = tmp_path / "one.json", tmp_path / "two.json"

@@ -1,11 +1,13 @@
 """`check`: the shipped directory passes; each kind of breakage is caught and named."""
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from app.directory.check import check
+from app.directory.freshness import Freshness
 from app.geo.gazetteer import Gazetteer
 
 from .factory import berlin, bern, write_json
@@ -129,3 +131,34 @@ def test_kosovo_is_the_one_user_assigned_code(tmp_path: Path, gazetteer: Gazette
     other = {**pristina, "id": "xa-pristina-consular_office", "country": "XA",
              "accredited_to": ["XA"]}
     assert any("'XA' is not an ISO 3166-1" in e for e in _check(tmp_path, gazetteer, [other]))
+
+
+def test_email_coverage_counts_dated_addresses(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    """Bern's only address is from 2015 (dated); Berlin has a 2024 one (recent)."""
+    old = bern(email_dates={"rusbotschaft@bluewin.ch": "2015-03"})
+    recent = berlin(emails=["info@russische-botschaft.de"],
+                    email_dates={"info@russische-botschaft.de": "2024-05"},
+                    sources={"existence": ["https://germany.mid.ru"],
+                             "emails": {"info@russische-botschaft.de": ["s"]}})
+    directory = write_json(tmp_path / "embassies.json", [old, recent])
+    relations = write_json(tmp_path / "relations.json", {})
+    report = check(directory, relations_file=relations, gazetteer=gazetteer,
+                   freshness=Freshness(date(2026, 12, 1), 5))
+    assert report.email_coverage == ("sourced e-mail 2/2 (100 %), of which dated (newest "
+                                     "source older than 5 years) 1")
+    full = report.format(full=True)
+    assert "dated: rusbotschaft@bluewin.ch (2015-03)" in full
+    assert "info@russische-botschaft.de (" not in full
+    longer = check(directory, relations_file=relations, gazetteer=gazetteer,
+                   freshness=Freshness(date(2026, 12, 1), 20))
+    assert longer.email_coverage.endswith("older than 20 years) 0")
+
+
+def test_a_date_for_an_address_not_served_is_a_warning(
+        tmp_path: Path, gazetteer: Gazetteer) -> None:
+    directory = write_json(tmp_path / "embassies.json",
+                           [bern(email_dates={"gone@example.ch": "2015"})])
+    report = check(directory, relations_file=write_json(tmp_path / "r.json", {}),
+                   gazetteer=gazetteer)
+    assert any("email_dates for addresses not in emails: gone@example.ch" in w
+               for w in report.warnings)

@@ -56,3 +56,19 @@ def test_set_aside_addresses_are_never_served() -> None:
     merged = merge_research(BASE, {"id": BASE["id"], "set_aside_emails": [
         {"email": "reykjavik@mid.ru", "reason": "single weak source"}]})
     assert merged["emails"] == [] and "set_aside_emails" not in merged
+
+
+def test_set_aside_addresses_of_the_official_2015_list_are_served() -> None:
+    mfa = "github:a1essar/embassies-list-of-russia-parser/data.json"
+    merged = merge_research(BASE, {"id": BASE["id"], "set_aside_emails": [
+        {"email": "embrus@simnet.is", "why": "old, off the ministry's domain",
+         "sources": [mfa], "evidence": "e-mail: embrus@simnet.is"},
+        {"email": "mock@mail.ru", "why": "mock data", "sources": ["s-mock"]}]})
+    assert merged["emails"] == ["reykjavik@mid.ru", "embrus@simnet.is"]
+    assert merged["sources"]["emails"]["embrus@simnet.is"] == [mfa]
+    assert "mock@mail.ru" not in merged["sources"]["emails"]
+
+
+def test_overrides_drop_the_date_of_a_retired_address() -> None:
+    base = {**BASE, "email_dates": {"reykjavik@mid.ru": "2015-03"}}
+    assert merge_override(base, {"id": BASE["id"], "emails": []})["email_dates"] == {}

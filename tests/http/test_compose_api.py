@@ -6,6 +6,9 @@ import httpx
 import pytest
 
 from app.letters.links import decode_mailto
+from app.main import create_app
+from app.services import Services
+from app.settings import Settings
 
 PROBLEM = "application/problem+json"
 
@@ -120,9 +123,15 @@ async def test_a_russian_letter_warns_that_links_are_too_long_and_gives_a_fallba
 
 
 async def test_an_embassy_without_email_is_an_answer_not_an_error(
-    client: httpx.AsyncClient,
+    no_email_services: Services, app_settings: Settings,
 ) -> None:
-    answer = await compose(client, body(sender={"city": "Rotterdam", "country": "NL"}))
+    settings = app_settings.model_copy(
+        update={"directory_overrides": no_email_services.settings.directory_overrides})
+    app = create_app(settings, services=no_email_services)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://testserver"
+    ) as client:
+        answer = await compose(client, body(sender={"city": "Rotterdam", "country": "NL"}))
     assert answer.status_code == 200
     letter = answer.json()
     assert letter["embassy"]["id"] == "nl-the-hague-embassy"

@@ -86,6 +86,16 @@ async def test_bad_filters_are_422_naming_the_field(
         ),
         ({"country": "GE"}, "GE", "ge-tbilisi-interests_section", None),
         ({"country": "li", "city": "Vaduz"}, "LI", "ch-bern-embassy", None),
+        (
+            {"q": "Sanaa"},
+            "YE",
+            "sa-riyadh-embassy",
+            "the Russian embassy in Sanaa is suspended: the ambassador to Yemen works from"
+            " Riyadh, Saudi Arabia",
+        ),
+        ({"q": "Honiara"}, "SB", "au-canberra-embassy", None),
+        ({"q": "Bridgetown, Barbados"}, "BB", "gy-georgetown-embassy", None),
+        ({"q": "Apia"}, "WS", "nz-wellington-embassy", None),
     ],
 )
 async def test_nearest_follows_the_policy(

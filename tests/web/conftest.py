@@ -117,11 +117,12 @@ PARTNER_PAGE = """<!doctype html>
 
 @pytest.fixture(scope="session")
 def live_settings(
-    services: Services, tmp_path_factory: pytest.TempPathFactory, partner_origin: str
+    no_email_services: Services, tmp_path_factory: pytest.TempPathFactory, partner_origin: str
 ) -> Settings:
-    """The browser session's own database; limits high enough for a whole suite from one IP."""
+    """The browser session's own database; limits high enough for a whole suite from one IP.
+    The Hague and Rabat have no address here (tests/conftest.py: NO_EMAIL_OVERRIDES)."""
     folder = tmp_path_factory.mktemp("live")
-    return services.settings.model_copy(
+    return no_email_services.settings.model_copy(
         update={
             "database_url": f"sqlite+aiosqlite:///{folder / 'letters.db'}",
             "worker_in_process": False,
@@ -134,8 +135,8 @@ def live_settings(
 
 
 @pytest.fixture(scope="session")
-def live_server(services: Services, live_settings: Settings) -> Iterator[LiveServer]:
-    live = serve(create_app(live_settings, services=services))
+def live_server(no_email_services: Services, live_settings: Settings) -> Iterator[LiveServer]:
+    live = serve(create_app(live_settings, services=no_email_services))
     yield live
     live.stop()
 

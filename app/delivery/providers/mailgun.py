@@ -13,22 +13,14 @@ from typing import Any
 import httpx
 
 from app.delivery.provider import (
-    Accepted,
     DeliveryEvent,
     InvalidSignature,
     OutgoingEmail,
     ProviderNotConfigured,
     WebhookRequest,
 )
-from app.delivery.providers.common import (
-    as_dict,
-    display,
-    fresh,
-    load_json,
-    parse_time,
-    text,
-)
-from app.delivery.providers.transport import first_text, json_body, post, raise_for_status
+from app.delivery.providers.common import as_dict, display, fresh, load_json, parse_time, text
+from app.delivery.providers.transport import HttpProvider, RequestOptions
 from app.delivery.redact import redact
 from app.settings import Settings
 
@@ -43,31 +35,17 @@ class MailgunConfig:
     timeout: float
 
 
-class MailgunProvider:
+class MailgunProvider(HttpProvider[MailgunConfig]):
     name = NAME
 
-    def __init__(self, config: MailgunConfig, http: httpx.AsyncClient) -> None:
-        self.config = config
-        self.http = http
+    def request(self, email: OutgoingEmail) -> tuple[str, RequestOptions]:
+        url = self.url(f"/v3/{self.config.domain}/messages")
+        return url, {"data": form(email), "auth": ("api", self.config.api_key)}
 
-    async def send(self, email: OutgoingEmail) -> Accepted:
-        config = self.config
-        url = f"{config.base_url.rstrip('/')}/v3/{config.domain}/messages"
-        response = await post(
-            self.http,
-            NAME,
-            url,
-            config.timeout,
-            data=form(email),
-            auth=("api", config.api_key),
-        )
-        raise_for_status(NAME, response, first_text(json_body(response), ("message",)))
+    def provider_id(self, response: httpx.Response) -> str | None:
         # Events name the message by this id without its angle brackets.
-        provider_id = text(json_body(response).get("id"))
-        return Accepted(provider_id.strip("<>") if provider_id else email.message_id)
-
-    async def aclose(self) -> None:
-        return None
+        provider_id = super().provider_id(response)
+        return provider_id.strip("<>") if provider_id else None
 
 
 def form(email: OutgoingEmail) -> dict[str, str | list[str]]:

@@ -11,23 +11,9 @@ from typing import Any
 
 import httpx
 
-from app.delivery.provider import (
-    Accepted,
-    DeliveryEvent,
-    InvalidSignature,
-    OutgoingEmail,
-    ProviderNotConfigured,
-    WebhookRequest,
-)
-from app.delivery.providers.common import (
-    as_dict,
-    display,
-    load_json,
-    parse_time,
-    same_secret,
-    text,
-)
-from app.delivery.providers.transport import first_text, json_body, post, raise_for_status
+from app.delivery.provider import DeliveryEvent, InvalidSignature, OutgoingEmail, WebhookRequest
+from app.delivery.providers.common import as_dict, display, load_json, parse_time, same_secret, text
+from app.delivery.providers.transport import HttpProvider, RequestOptions, required
 from app.delivery.redact import redact
 from app.settings import Settings
 
@@ -50,28 +36,17 @@ class PostmarkConfig:
     message_stream: str = "outbound"
 
 
-class PostmarkProvider:
+class PostmarkProvider(HttpProvider[PostmarkConfig]):
     name = NAME
+    error_keys = ("ErrorCode", "Message")
+    id_key = "MessageID"
 
-    def __init__(self, config: PostmarkConfig, http: httpx.AsyncClient) -> None:
-        self.config = config
-        self.http = http
-
-    async def send(self, email: OutgoingEmail) -> Accepted:
+    def request(self, email: OutgoingEmail) -> tuple[str, RequestOptions]:
         headers = {
             "Accept": "application/json",
             "X-Postmark-Server-Token": self.config.server_token,
         }
-        url = self.config.base_url.rstrip("/") + "/email"
-        response = await post(
-            self.http, NAME, url, self.config.timeout, json=self.payload(email), headers=headers
-        )
-        body = json_body(response)
-        raise_for_status(NAME, response, first_text(body, ("ErrorCode", "Message")))
-        return Accepted(text(body.get("MessageID")) or email.message_id)
-
-    async def aclose(self) -> None:
-        return None
+        return self.url("/email"), {"json": self.payload(email), "headers": headers}
 
     def payload(self, email: OutgoingEmail) -> dict[str, Any]:
         headers = [{"Name": "Message-ID", "Value": email.message_id}]
@@ -97,13 +72,8 @@ class PostmarkProvider:
 
 
 def make(settings: Settings, http: httpx.AsyncClient) -> PostmarkProvider:
-    if settings.postmark_server_token is None:
-        raise ProviderNotConfigured("LETTERS_POSTMARK_SERVER_TOKEN is not set")
-    config = PostmarkConfig(
-        settings.postmark_server_token.get_secret_value(),
-        settings.postmark_base_url,
-        settings.provider_timeout,
-    )
+    token = required(settings.postmark_server_token, "LETTERS_POSTMARK_SERVER_TOKEN")
+    config = PostmarkConfig(token, settings.postmark_base_url, settings.provider_timeout)
     return PostmarkProvider(config, http)
 
 

@@ -14,14 +14,7 @@ from typing import Any
 
 import httpx
 
-from app.delivery.provider import (
-    Accepted,
-    DeliveryEvent,
-    InvalidSignature,
-    OutgoingEmail,
-    ProviderNotConfigured,
-    WebhookRequest,
-)
+from app.delivery.provider import DeliveryEvent, InvalidSignature, OutgoingEmail, WebhookRequest
 from app.delivery.providers.common import (
     as_dict,
     display,
@@ -31,13 +24,7 @@ from app.delivery.providers.common import (
     tag_value,
     text,
 )
-from app.delivery.providers.transport import (
-    bearer,
-    first_text,
-    json_body,
-    post,
-    raise_for_status,
-)
+from app.delivery.providers.transport import HttpProvider, RequestOptions, bearer, required
 from app.delivery.redact import redact
 from app.settings import Settings
 
@@ -51,27 +38,16 @@ class ResendConfig:
     timeout: float
 
 
-class ResendProvider:
+class ResendProvider(HttpProvider[ResendConfig]):
     name = NAME
+    error_keys = ("name", "message")
 
-    def __init__(self, config: ResendConfig, http: httpx.AsyncClient) -> None:
-        self.config = config
-        self.http = http
-
-    async def send(self, email: OutgoingEmail) -> Accepted:
-        url = self.config.base_url.rstrip("/") + "/emails"
+    def request(self, email: OutgoingEmail) -> tuple[str, RequestOptions]:
         headers = {
             **bearer(self.config.api_key),
             "Idempotency-Key": f"letter/{email.message_id.strip('<>')}"[:256],
         }
-        response = await post(
-            self.http, NAME, url, self.config.timeout, json=payload(email), headers=headers
-        )
-        raise_for_status(NAME, response, first_text(json_body(response), ("name", "message")))
-        return Accepted(text(json_body(response).get("id")) or email.message_id)
-
-    async def aclose(self) -> None:
-        return None
+        return self.url("/emails"), {"json": payload(email), "headers": headers}
 
 
 def payload(email: OutgoingEmail) -> dict[str, Any]:
@@ -96,13 +72,8 @@ def payload(email: OutgoingEmail) -> dict[str, Any]:
 
 
 def make(settings: Settings, http: httpx.AsyncClient) -> ResendProvider:
-    if settings.resend_api_key is None:
-        raise ProviderNotConfigured("LETTERS_RESEND_API_KEY is not set")
-    config = ResendConfig(
-        settings.resend_api_key.get_secret_value(),
-        settings.resend_base_url,
-        settings.provider_timeout,
-    )
+    api_key = required(settings.resend_api_key, "LETTERS_RESEND_API_KEY")
+    config = ResendConfig(api_key, settings.resend_base_url, settings.provider_timeout)
     return ResendProvider(config, http)
 
 

@@ -17,17 +17,22 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 
 from app.delivery.provider import (
-    Accepted,
     Address,
     DeliveryEvent,
     InvalidSignature,
     MalformedWebhook,
     OutgoingEmail,
-    ProviderNotConfigured,
     WebhookRequest,
 )
 from app.delivery.providers.common import as_dict, fresh, load_json, parse_time, text
-from app.delivery.providers.transport import bearer, json_body, post, raise_for_status
+from app.delivery.providers.transport import (
+    HttpProvider,
+    RequestOptions,
+    bearer,
+    json_body,
+    raise_for_status,
+    required,
+)
 from app.delivery.redact import redact
 from app.settings import Settings
 
@@ -43,28 +48,18 @@ class SendGridConfig:
     timeout: float
 
 
-class SendGridProvider:
+class SendGridProvider(HttpProvider[SendGridConfig]):
     name = NAME
 
-    def __init__(self, config: SendGridConfig, http: httpx.AsyncClient) -> None:
-        self.config = config
-        self.http = http
+    def request(self, email: OutgoingEmail) -> tuple[str, RequestOptions]:
+        options: RequestOptions = {"json": payload(email), "headers": bearer(self.config.api_key)}
+        return self.url("/v3/mail/send"), options
 
-    async def send(self, email: OutgoingEmail) -> Accepted:
-        url = self.config.base_url.rstrip("/") + "/v3/mail/send"
-        response = await post(
-            self.http,
-            NAME,
-            url,
-            self.config.timeout,
-            json=payload(email),
-            headers=bearer(self.config.api_key),
-        )
+    def check(self, response: httpx.Response) -> None:
         raise_for_status(NAME, response, _error_text(response), _reset_wait(response))
-        return Accepted(response.headers.get("x-message-id") or email.message_id)
 
-    async def aclose(self) -> None:
-        return None
+    def provider_id(self, response: httpx.Response) -> str | None:
+        return text(response.headers.get("x-message-id"))
 
 
 def payload(email: OutgoingEmail) -> dict[str, Any]:
@@ -112,13 +107,8 @@ def _reset_wait(response: httpx.Response) -> float | None:
 
 
 def make(settings: Settings, http: httpx.AsyncClient) -> SendGridProvider:
-    if settings.sendgrid_api_key is None:
-        raise ProviderNotConfigured("LETTERS_SENDGRID_API_KEY is not set")
-    config = SendGridConfig(
-        settings.sendgrid_api_key.get_secret_value(),
-        settings.sendgrid_base_url,
-        settings.provider_timeout,
-    )
+    api_key = required(settings.sendgrid_api_key, "LETTERS_SENDGRID_API_KEY")
+    config = SendGridConfig(api_key, settings.sendgrid_base_url, settings.provider_timeout)
     return SendGridProvider(config, http)
 
 

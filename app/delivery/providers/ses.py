@@ -18,7 +18,6 @@ import structlog
 
 from app.delivery.mime import to_mime
 from app.delivery.provider import (
-    Accepted,
     DeliveryEvent,
     InvalidSignature,
     MalformedWebhook,
@@ -38,10 +37,11 @@ from app.delivery.providers.common import (
 )
 from app.delivery.providers.sigv4 import AwsCredentials, signed_headers
 from app.delivery.providers.transport import (
+    HttpProvider,
+    RequestOptions,
     first_text,
     json_body,
     parse_retry_after,
-    post,
     raise_for_status,
 )
 from app.delivery.redact import redact
@@ -61,15 +61,12 @@ class SesConfig:
     configuration_set: str | None = None
 
 
-class SesProvider:
+class SesProvider(HttpProvider[SesConfig]):
     name = NAME
+    id_key = "MessageId"
 
-    def __init__(self, config: SesConfig, http: httpx.AsyncClient) -> None:
-        self.config = config
-        self.http = http
-
-    async def send(self, email: OutgoingEmail) -> Accepted:
-        url = self.config.base_url.rstrip("/") + "/v2/email/outbound-emails"
+    def request(self, email: OutgoingEmail) -> tuple[str, RequestOptions]:
+        url = self.url("/v2/email/outbound-emails")
         body = json.dumps(self.payload(email)).encode()
         headers = signed_headers(
             "POST",
@@ -79,9 +76,9 @@ class SesProvider:
             datetime.now(UTC),
             {"Content-Type": "application/json"},
         )
-        response = await post(
-            self.http, NAME, url, self.config.timeout, content=body, headers=headers
-        )
+        return url, {"content": body, "headers": headers}
+
+    def check(self, response: httpx.Response) -> None:
         kind = response.headers.get("x-amzn-errortype", "").partition(":")[0]
         detail = " ".join(p for p in (kind, first_text(json_body(response), ("message",))) if p)
         if kind.startswith(THROTTLED) and response.status_code < 500:
@@ -89,10 +86,6 @@ class SesProvider:
             wait = parse_retry_after(response.headers.get("retry-after"))
             raise TransientSendError(f"{NAME} {response.status_code}: {redact(detail)}", wait)
         raise_for_status(NAME, response, detail)
-        return Accepted(text(json_body(response).get("MessageId")) or email.message_id)
-
-    async def aclose(self) -> None:
-        return None
 
     def payload(self, email: OutgoingEmail) -> dict[str, Any]:
         raw = base64.b64encode(to_mime(email).as_bytes()).decode("ascii")

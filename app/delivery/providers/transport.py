@@ -3,18 +3,95 @@
 2xx is accepted; 429 and 5xx are worth retrying (honouring Retry-After); any other 4xx is
 final. Timeouts, refused connections and resets are transient: the provider may have
 recovered by the next attempt.
+
+`HttpProvider` is the send path of every HTTP adapter (one POST, check the status, read the
+provider's id); an adapter says only what its API wants: the request, where the error text
+and the id are, and any status quirk.
 """
 
 import json
 import time
 from collections.abc import Iterable
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypedDict, TypeVar
 
 import httpx
+from pydantic import SecretStr
 
-from app.delivery.provider import PermanentSendError, TransientSendError
+from app.delivery.provider import (
+    Accepted,
+    OutgoingEmail,
+    PermanentSendError,
+    ProviderNotConfigured,
+    TransientSendError,
+)
+from app.delivery.providers.common import text
 from app.delivery.redact import redact
+
+
+class HttpConfig(Protocol):
+    """What every adapter's config has, whatever its credentials look like."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    @property
+    def timeout(self) -> float: ...
+
+
+class RequestOptions(TypedDict, total=False):
+    """The parts of one POST an adapter chooses (httpx's keyword arguments of the same names)."""
+
+    json: Any
+    data: dict[str, str | list[str]]
+    content: bytes
+    headers: dict[str, str]
+    auth: tuple[str, str]
+
+
+ConfigT = TypeVar("ConfigT", bound=HttpConfig)
+
+
+class HttpProvider(Generic[ConfigT]):
+    """Send = one POST to `request`'s URL, `check` the answer, then `provider_id` or our id."""
+
+    name: str
+    # The JSON keys whose values make the error reason, and the one holding the provider's id.
+    error_keys: tuple[str, ...] = ("message",)
+    id_key: str = "id"
+
+    def __init__(self, config: ConfigT, http: httpx.AsyncClient) -> None:
+        self.config = config
+        self.http = http
+
+    async def send(self, email: OutgoingEmail) -> Accepted:
+        url, options = self.request(email)
+        response = await post(self.http, self.name, url, self.config.timeout, **options)
+        self.check(response)
+        return Accepted(self.provider_id(response) or email.message_id)
+
+    async def aclose(self) -> None:
+        return None
+
+    def url(self, path: str) -> str:
+        return self.config.base_url.rstrip("/") + path
+
+    def request(self, email: OutgoingEmail) -> tuple[str, RequestOptions]:
+        """The URL and the POST's parts for this message."""
+        raise NotImplementedError
+
+    def check(self, response: httpx.Response) -> None:
+        raise_for_status(self.name, response, first_text(json_body(response), self.error_keys))
+
+    def provider_id(self, response: httpx.Response) -> str | None:
+        return text(json_body(response).get(self.id_key))
+
+
+def required(secret: SecretStr | None, setting: str) -> str:
+    """The credential's value; ProviderNotConfigured naming the setting when it is unset."""
+    if secret is None:
+        raise ProviderNotConfigured(f"{setting} is not set")
+    return secret.get_secret_value()
 
 
 async def post(

@@ -1,0 +1,50 @@
+"""The pooled HTTP client every provider adapter shares: httpx, over several small pools.
+
+httpcore's pool (1.0.9) walks all of its connections, checking each idle socket, whenever a
+request starts or ends, and counts every connection, busy or not, against
+`max_keepalive_connections`. With 32 sends in flight that cost a worker ~3 ms of CPU per
+provider call (and closed connections as they fell idle, so the next sends connected
+afresh); pools of 8 connections side by side cost ~0.7 ms (python -m bench.bench_delivery).
+"""
+
+import math
+import urllib.request
+
+import httpx
+
+POOL_CONNECTIONS = 8
+
+
+class PoolsSideBySide(httpx.AsyncBaseTransport):
+    """Each request goes to the pool with the fewest requests in flight; the first on a
+    tie, so a quiet worker keeps reusing one kept-alive connection."""
+
+    def __init__(self, connections: int, per_pool: int = POOL_CONNECTIONS) -> None:
+        count = max(1, math.ceil(connections / per_pool))
+        size = math.ceil(connections / count)
+        # Every connection a pool may hold stays alive: idle ones are the ones reused.
+        limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+        self.pools = [httpx.AsyncHTTPTransport(limits=limits) for _ in range(count)]
+        self.in_flight = [0] * count
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        index = self.in_flight.index(min(self.in_flight))
+        self.in_flight[index] += 1
+        try:
+            return await self.pools[index].handle_async_request(request)
+        finally:
+            self.in_flight[index] -= 1
+
+    async def aclose(self) -> None:
+        for pool in self.pools:
+            await pool.aclose()
+
+
+def pooled_client(connections: int, timeout: float) -> httpx.AsyncClient:
+    """The providers' client: room for `connections` at once, all kept alive."""
+    if urllib.request.getproxies():
+        # httpx routes through HTTP(S)_PROXY only with its own transport: keep it then.
+        limits = httpx.Limits(max_connections=connections,
+                              max_keepalive_connections=connections)
+        return httpx.AsyncClient(timeout=timeout, limits=limits)
+    return httpx.AsyncClient(timeout=timeout, transport=PoolsSideBySide(connections))
