@@ -65,7 +65,7 @@ def _field_path(loc: Sequence[int | str]) -> str:
     return ".".join(str(p) for p in (loc[1:] if located else loc)) or "body"
 
 
-def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
+def validation_errors(exc: RequestValidationError) -> list[FieldError]:
     errors: list[FieldError] = []
     for err in exc.errors():
         message = str(err.get("msg", "Invalid value"))
@@ -109,7 +109,7 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
             "/problems/unsupported-media-type",
             headers={"Accept": "application/json"},
         )
-    errors = _validation_errors(exc)
+    errors = validation_errors(exc)
     noun = "field is" if len(errors) == 1 else "fields are"
     return problem_response(
         422,

@@ -8,7 +8,6 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from app.deps import CampaignsDep, SettingsDep
-from app.errors import AppError
 from app.letters.compose import compose
 from app.letters.pdf import render_pdf
 from app.letters.printable import paper_for, printable
@@ -16,15 +15,28 @@ from app.letters.router import ContextDep
 from app.partners.rate_deps import ComposeRateLimit
 from app.problems import responses
 from app.web import view
-from app.web.form import EmbedForm, FormProblem, compose_request
+from app.web.form import EmbedForm, compose_request
+from app.web.form_route import FormRoute
 from app.web.pages import STATIC, Pages
 from app.web.schemas import WidgetConfig
 
 router = APIRouter(tags=["web"])
+# The no-JavaScript form's routes: every error answered as a page (app/web/form_route.py).
+form_router = APIRouter(tags=["web"], route_class=FormRoute)
 AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
 FormDep = Annotated[EmbedForm, Form()]
 HTML_EXAMPLE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {"example": "<!doctype html><html>…</html>"}}}
+}
+# The form's refusals, each answered as a page (the 429 with its Retry-After).
+FORM_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"description": description, **HTML_EXAMPLE[200]}
+    for status, description in {
+        404: "No such campaign, or no such mission (the form says which)",
+        410: "The campaign has ended",
+        422: "A field is not valid: the form again, the field marked",
+        429: "Over the compose rate limit: the form again, saying when to try again",
+    }.items()
 }
 
 
@@ -50,7 +62,7 @@ async def demo_page(
     """How to put the widget on a page, with the snippet to copy and the widget working."""
     language = pages.messages.language_for(lang, accept_language, pages.messages.languages, "en")
     context = view.demo(campaigns.open_at(datetime.now(UTC)), settings.public_url, language)
-    return _page(request, pages, "demo.html", language, context)
+    return pages.render(request, "demo.html", language, context)
 
 
 @router.get(
@@ -101,14 +113,14 @@ async def embed_page(
     language = pages.messages.language_for(
         lang, accept_language, campaign.languages, campaign.default_language
     )
-    return _page(request, pages, "embed.html", language, view.embed(campaign, language))
+    return pages.render(request, "embed.html", language, view.embed(campaign, language))
 
 
-@router.post(
+@form_router.post(
     "/embed/{campaign_id}",
     summary="The no-JavaScript form: compose and show links",
     response_class=HTMLResponse,
-    responses={**HTML_EXAMPLE, **responses(404, 410, 429)},
+    responses={**HTML_EXAMPLE, **FORM_ERRORS},
     dependencies=[ComposeRateLimit],  # partners: the same allowance as POST /v1/letters/compose
 )
 async def embed_compose(
@@ -120,39 +132,19 @@ async def embed_compose(
     language = pages.messages.language_for(
         form.lang, ctx.accept_language, campaign.languages, campaign.default_language
     )
-    context = view.embed(campaign, language, form)
-    try:
-        answer = compose(ctx, compose_request(campaign, form, language))
-    except FormProblem as problem:
-        return _page(
-            request,
-            pages,
-            "embed.html",
-            language,
-            {**context, "errors": problem.fields},
-            status=422,
-        )
-    except AppError as error:
-        if error.status == 410:
-            raise
-        return _page(
-            request,
-            pages,
-            "embed.html",
-            language,
-            {**context, "failure": error.detail},
-            status=error.status,
-        )
-    return _page(request, pages, "embed.html", language, {**context, **view.result(answer)})
+    # A FormProblem or an AppError becomes the form again, saying what went wrong (FormRoute).
+    answer = compose(ctx, compose_request(campaign, form, language))
+    context = {**view.embed(campaign, language, form), **view.result(answer)}
+    return pages.render(request, "embed.html", language, context)
 
 
-@router.post(
+@form_router.post(
     "/embed/{campaign_id}/pdf",
     summary="The no-JavaScript form: the printable letter",
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {}}, "description": "A printable letter"},
-        **responses(404, 410, 422, 429),
+        **FORM_ERRORS,
     },
     dependencies=[ComposeRateLimit],  # partners: the same allowance as POST /v1/letters/pdf
 )
@@ -160,10 +152,7 @@ async def embed_pdf(ctx: ContextDep, campaign_id: str, form: FormDep) -> Respons
     """The same letter as POST /v1/letters/pdf, from the form's fields."""
     campaign = ctx.campaigns.get(campaign_id)
     language = form.lang if form.lang in campaign.languages else campaign.default_language
-    try:
-        body = compose_request(campaign, form, language)
-    except FormProblem as problem:
-        raise view.unprocessable(problem) from None
+    body = compose_request(campaign, form, language)  # its errors: pages, as above
     composed = compose(ctx, body)
     pdf = render_pdf(printable(body, composed, ctx.now.date()), paper_for(body.sender.country))
     return Response(
@@ -180,21 +169,8 @@ def _has_route(request: Request, path: str) -> bool:
     return "post" in paths.get(path, {})
 
 
-def _page(
-    request: Request,
-    pages: Pages,
-    template: str,
-    language: str,
-    context: dict[str, Any],
-    status: int = 200,
-) -> HTMLResponse:
-    strings = pages.messages.strings(language)
-    return pages.templates.TemplateResponse(
-        request, template, {**context, "t": strings, "lang": language}, status_code=status
-    )
-
-
 def install(app: FastAPI) -> None:
     """The web routes and their static files; `app.state.pages` is set by the lifespan."""
     app.include_router(router)
+    app.include_router(form_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

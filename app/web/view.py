@@ -1,14 +1,18 @@
 """What each page template is given: plain values, worked out here so templates stay dumb."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from babel.dates import format_timedelta
+
 from app.campaigns.models import Campaign
-from app.errors import FieldError, Unprocessable
+from app.errors import AppError
 from app.letters.link_plan import letter_text
 from app.letters.schemas import ComposeResponse, OtherWay
-from app.web.form import LINK_ORDER, EmbedForm, FormProblem, too_long_links
+from app.web.form import LINK_ORDER, EmbedForm, too_long_links
+from app.web.messages import fill
 
 # The policy's reasons are English sentences; the common ones have the UI's own words.
 REASON_KEYS = {
@@ -98,6 +102,29 @@ def _ways(ways: Sequence[OtherWay]) -> dict[str, Any]:
     }
 
 
-def unprocessable(problem: FormProblem) -> Unprocessable:
-    errors = [FieldError(field, message) for field, message in problem.fields.items()]
-    return Unprocessable(f"{len(errors)} field(s) are not valid", errors)
+def posted_form(fields: Mapping[str, Any]) -> EmbedForm:
+    """The form as it was posted, unchecked: an error page shows it again even when a field
+    is what failed (too long, say)."""
+    typed = {k: v for k, v in fields.items() if k in EmbedForm.model_fields and isinstance(v, str)}
+    return EmbedForm.model_construct(None, **typed)
+
+
+# Answers that say when to come back; the page says it in the person's words.
+_COME_BACK = {429: "rate_limited", 503: "try_later"}
+
+
+def failure_text(strings: Mapping[str, str], error: AppError, language: str) -> str:
+    """What the page says about an error: when to try again where the answer says so."""
+    return come_back(strings, error, language) or fill(strings["failed"], detail=error.detail)
+
+
+def come_back(strings: Mapping[str, str], error: AppError, language: str) -> str | None:
+    """`Try again in 2 minutes` in `language`, from the Retry-After seconds of a 429 or 503."""
+    wait = error.headers.get("Retry-After", "")
+    key = _COME_BACK.get(error.status)
+    if key is None or not wait.isdigit():
+        return None
+    when = format_timedelta(
+        timedelta(seconds=max(1, int(wait))), locale=language, add_direction=True
+    )
+    return fill(strings[key], when=when)

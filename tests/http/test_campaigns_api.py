@@ -93,3 +93,9 @@ async def test_an_ended_campaign_is_readable_but_not_listed_nor_composable(
     )
     assert answer.status_code == 410
     assert answer.headers["content-type"] == "application/problem+json"
+    # The embed page's form, posted by a person, is told so as a page.
+    form = {"name": "Jane", "place": "Basel", "lang": "de"}
+    page = await with_ended_campaign.post("/embed/ended-appeal", data=form)
+    assert page.status_code == 410
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Diese Kampagne ist beendet" in page.text

@@ -58,6 +58,10 @@ SEMANTIC_422 = {
     "POST /v1/letters": "an address at a reserved domain; a place is needed as for compose",
     # Two letters that name no country (XX) match the pattern and are refused.
     "GET /v1/embassies": "a well-formed country code that names no country",
+    # The embed form's fields are all optional text, as a browser may send them empty; the
+    # letter still needs a name and a place (the compose rules), said on the page as a 422.
+    "POST /embed/{campaign_id}": "a name and a place are needed, as for compose",
+    "POST /embed/{campaign_id}/pdf": "a name and a place are needed, as for compose",
 }
 
 
