@@ -81,9 +81,14 @@ ClientIpDep = Annotated[str | None, Depends(get_client_ip)]
 # --- Sending through the platform: the database, and the partner a request counts for ---
 
 
-async def get_resources(request: Request) -> Resources:
+def resources_of(request: Request) -> Resources:
+    """The open resources (a plain function: see the module docstring)."""
     resources: Resources = request.app.state.resources
     return resources
+
+
+async def get_resources(request: Request) -> Resources:
+    return resources_of(request)
 
 
 async def get_database(resources: Annotated[Resources, Depends(get_resources)]) -> Database:

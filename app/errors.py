@@ -69,6 +69,21 @@ class NoEmailOnFile(Unprocessable):
     title = "The embassy has no e-mail address on file"
 
 
+class EmailDated(Unprocessable):
+    """The only address is dated and off the ministry's domain: a dead ISP mailbox bounces
+    (the platform's reputation) and a reassigned one hands a stranger the person's name."""
+
+    type = "/problems/email-dated"
+    title = "The embassy's e-mail address is too old for the platform to send to"
+
+
+class EmailBounced(Unprocessable):
+    """Every address on file bounced hard: the platform does not send to it again."""
+
+    type = "/problems/email-bounced"
+    title = "The embassy's e-mail address bounced"
+
+
 # --- Partners and embedding (app/partners) -------------------------------------------------
 class Unauthorized(AppError):
     status = 401

@@ -15,6 +15,7 @@ import structlog
 
 from app.db.database import Database
 from app.db.migrate import migrate
+from app.delivery.address_health import BouncedAddresses
 from app.delivery.dispatch import Dispatch, Pacing
 from app.delivery.provider import Provider
 from app.delivery.providers.pool import pooled_client
@@ -40,6 +41,7 @@ class Resources:
     policy: Policy
     pending: PendingCounts
     worker: Worker
+    bounced: BouncedAddresses
 
 
 def platform_of(settings: Settings) -> Platform:
@@ -75,12 +77,15 @@ async def opened(
         templates, platform = MailTemplates(), platform_of(settings)
         pacing = Pacing(settings.embassy_daily_limit, settings.embassy_office_hours_only)
         dispatch = Dispatch(database, directory, platform, templates, pacing)
+        bounced = BouncedAddresses()
+        await bounced.refresh(database)
         yield Resources(
             database=database, provider=chosen, templates=templates, platform=platform,
             policy=Policy(settings.require_confirmation,
                           timedelta(hours=settings.confirmation_ttl_hours)),
             pending=PendingCounts(),
             worker=Worker(database, chosen, dispatch, worker_config(settings)),
+            bounced=bounced,
         )
     finally:
         await chosen.aclose()
@@ -89,7 +94,8 @@ async def opened(
 
 
 async def flush_every(resources: Resources, seconds: float, stop: asyncio.Event) -> None:
-    """Write the in-memory counts every `seconds`, and once more when stopped."""
+    """Write the in-memory counts every `seconds`, and once more when stopped; reload the
+    addresses that bounced hard as often."""
     while not stop.is_set():
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=seconds)
@@ -97,6 +103,10 @@ async def flush_every(resources: Resources, seconds: float, stop: asyncio.Event)
             await flush(resources.database, resources.pending)
         except Exception as error:  # kept in memory for the next try
             log.warning("counters_flush_failed", error_type=type(error).__name__)
+        try:
+            await resources.bounced.refresh(resources.database)
+        except Exception as error:  # the last set stays in use
+            log.warning("bounced_reload_failed", error_type=type(error).__name__)
 
 
 @contextlib.asynccontextmanager

@@ -69,6 +69,10 @@ class Settings(BaseSettings):
         5, ge=0, description="An embassy address whose newest source is older than this many "
         "years is dated: compose warns, recent addresses are preferred."
     )
+    send_to_dated_emails: bool = Field(
+        False, description="Let the platform send to a dated address off the ministry's "
+        "domain (mid.ru); by default such a letter is refused (422 email-dated)."
+    )
     confirmation_ttl_hours: int = Field(48, ge=1, description="Hours to confirm a letter.")
     worker_in_process: bool = Field(True, description="Run the delivery worker inside `serve`.")
     worker_concurrency: int = Field(32, ge=1, description="Letters one worker sends at once.")

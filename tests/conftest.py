@@ -48,14 +48,36 @@ NO_EMAIL_OVERRIDES = [{"id": "nl-the-hague-embassy", "emails": []},
                       {"id": "ma-rabat-embassy", "emails": []}]
 
 
+def services_with(services: Services, path: Path, overrides: list[dict[str, Any]]) -> Services:
+    """The loaded services with an overrides file (written to `path`) over the directory."""
+    path.write_text(json.dumps(overrides), encoding="utf-8")
+    settings = services.settings.model_copy(update={"directory_overrides": path})
+    directory = Directory.load(settings.directory_path, path)
+    return dataclasses.replace(services, settings=settings, directory=directory)
+
+
 @pytest.fixture(scope="session")
 def no_email_services(services: Services, tmp_path_factory: pytest.TempPathFactory) -> Services:
     """The loaded services with those two missions' addresses retired."""
     path = tmp_path_factory.mktemp("overrides") / "no-email.json"
-    path.write_text(json.dumps(NO_EMAIL_OVERRIDES), encoding="utf-8")
-    settings = services.settings.model_copy(update={"directory_overrides": path})
-    directory = Directory.load(settings.directory_path, path)
-    return dataclasses.replace(services, settings=settings, directory=directory)
+    return services_with(services, path, NO_EMAIL_OVERRIDES)
+
+
+# Two dated addresses, whatever research confirms later: Copenhagen's only address comes from
+# the MFA's 2015 list and is off the ministry's domain; Bujumbura's is as old but on it.
+MFA_2015 = "github:a1essar/embassies-list-of-russia-parser/data.json"
+DATED_OVERRIDES = [
+    {"id": record_id, "emails": [address], "email_dates": {address: "2015-03"},
+     "sources": {"emails": {address: [MFA_2015]}}, "source_dates": {MFA_2015: "2015-03"}}
+    for record_id, address in (("dk-copenhagen-embassy", "embrus@mail.dk"),
+                               ("bi-bujumbura-embassy", "ambrusburundi@mid.ru"))
+]
+
+
+@pytest.fixture(scope="session")
+def dated_services(services: Services, tmp_path_factory: pytest.TempPathFactory) -> Services:
+    return services_with(services, tmp_path_factory.mktemp("dated") / "overrides.json",
+                         DATED_OVERRIDES)
 
 
 @pytest.fixture

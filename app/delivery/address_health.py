@@ -1,11 +1,12 @@
 """Bounces per embassy address: recorded from webhooks, read by `embassies check`."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.database import Database
 from app.db.models import AddressHealthRow
 from app.db.upsert import insert_for
 
@@ -43,3 +44,30 @@ async def bounced_addresses(session: AsyncSession) -> list[AddressHealth]:
         AddressHealth(r.address, r.embassy_id, r.bounces, r.last_bounce_at, r.last_reason)
         for r in (await session.execute(query)).scalars()
     ]
+
+
+async def hard_bounced(session: AsyncSession) -> frozenset[str]:
+    """Every address a hard bounce was recorded against (only permanent ones are recorded):
+    the platform chooses none of them and sends to none of them."""
+    rows = await session.execute(select(AddressHealthRow.address))
+    return frozenset(a.lower() for a in rows.scalars())
+
+
+async def bounced_among(session: AsyncSession, addresses: list[str]) -> list[str]:
+    """Those of `addresses` (lower-cased) that a hard bounce was recorded against."""
+    lowered = [a.lower() for a in addresses]
+    query = select(AddressHealthRow.address).where(AddressHealthRow.address.in_(lowered))
+    return sorted((await session.execute(query)).scalars())
+
+
+@dataclass(slots=True)
+class BouncedAddresses:
+    """`hard_bounced` kept in memory for compose, which never waits on the database; the
+    send path reads the table itself. Reloaded with the counters' flush; a failed reload
+    keeps the last set."""
+
+    addresses: frozenset[str] = field(default_factory=frozenset)
+
+    async def refresh(self, database: Database) -> None:
+        async with database.begin() as session:
+            self.addresses = await hard_bounced(session)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.database import Database
 from app.db.models import LetterRow
 from app.delivery import outbox
+from app.delivery.address_health import bounced_among
 from app.delivery.budget import take_slots
 from app.delivery.outbox import Claimed
 from app.delivery.pacing import next_opening, next_utc_day, zone_of
@@ -101,6 +102,15 @@ class Dispatch:
         letter = repository.stored(row)
         embassy = self.directory.find(letter.embassy_id)
         if item.kind == "letter" and row.status in SENDABLE and not letter.erased:
+            dead = await bounced_among(session, list(letter.recipients))
+            if dead and len(dead) == len(set(a.lower() for a in letter.recipients)):
+                # Queued before the bounce was recorded: the platform sends there no more.
+                await outbox.done(session, item.id)
+                row.reason = "not sent: the embassy's address bounced hard since the letter " \
+                    "was written"
+                await repository.move(session, row, "failed", now)
+                await self.notify(session, row, now)
+                return None
             hold = await self._hold(session, letter, now)
             if hold is not None:
                 row.not_before = hold

@@ -4,6 +4,7 @@ import argparse
 from datetime import UTC, datetime
 
 from app.letters.compose import Context, compose
+from app.letters.recipients import mail_policy
 from app.letters.schemas import ComposeRequest, ComposeResponse, Sender
 from app.services import Services
 from app.settings import Settings
@@ -43,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
         accept_language=None,
         client_ip=None,
         now=datetime.now(UTC),
+        mail=mail_policy(services.settings),
     )
     print(format_letter(compose(ctx, request)))
     return 0

@@ -1,6 +1,6 @@
 """compose(): lookup + render + links. Pure: no I/O, the clock passed in."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.campaigns.edit import apply_edit
@@ -17,12 +17,14 @@ from app.geo.resolve import Geo
 from app.letters.country_names import country_name
 from app.letters.link_plan import plan_links
 from app.letters.links import build_links
-from app.letters.other_ways import no_email_warning, other_ways
+from app.letters.other_ways import bounced_warning, dated_warning, no_email_warning, other_ways
+from app.letters.recipients import MailPolicy, Recipients, recipients
 from app.letters.schemas import (
     ComposeRequest,
     ComposeResponse,
     Fallback,
     Links,
+    PlatformSend,
     Warning,
 )
 
@@ -37,6 +39,7 @@ class Context:
     accept_language: str | None
     client_ip: str | None
     now: datetime
+    mail: MailPolicy = field(default_factory=MailPolicy)  # dated addresses, hard bounces
 
 
 def recipient(ctx: Context, req: ComposeRequest) -> tuple[Embassy, str]:
@@ -91,26 +94,41 @@ def compose(ctx: Context, req: ComposeRequest) -> ComposeResponse:
     )
     embassy, reason = recipient(ctx, req)
     letter = letter_for(campaign, language, req, embassy)
-    to = embassy.emails[:1]
+    chosen = recipients(embassy, ctx.mail, ctx.now.date())
+    notes = _address_warnings(embassy, chosen)
     # Links first, then the answer in one go: no copy of a finished answer per letter.
-    if to:
-        links, warnings, fallback = _links(to, letter.subject, letter.body, campaign.fixed_lines)
+    if chosen.to:
+        links, link_warnings, fallback = _links(
+            chosen.to, letter.subject, letter.body, campaign.fixed_lines
+        )
+        warnings = [*notes, *link_warnings]
     else:
-        links, warnings, fallback = Links(mailto=None), [no_email_warning(embassy)], None
+        links, warnings, fallback = Links(mailto=None), notes or [no_email_warning(embassy)], None
     return ComposeResponse(
         campaign_id=campaign.id,
         language=language,
         variant=letter.variant,
         embassy=embassy,
         reason=reason,
-        to=to,
+        to=chosen.to,
         subject=letter.subject,
         body=letter.body,
         links=links,
         warnings=warnings,
         fallback=fallback,
-        other_ways=other_ways(ctx.directory, embassy),
+        other_ways=other_ways(ctx.directory, embassy, reachable=bool(chosen.to)),
+        send_by_platform=PlatformSend(
+            possible=campaign.platform_send and chosen.blocked is None,
+            reason=chosen.blocked if chosen.blocked else
+            (None if campaign.platform_send else "campaign")),
     )
+
+
+def _address_warnings(embassy: Embassy, chosen: Recipients) -> list[Warning]:
+    notes = [dated_warning(embassy, a, chosen.blocked != "email_dated") for a in chosen.dated]
+    if chosen.bounced:
+        notes.append(bounced_warning(embassy, chosen.bounced))
+    return notes
 
 
 def _links(

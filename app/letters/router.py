@@ -6,10 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
-from app.deps import PartnerIdDep, ResourcesDep, client_ip_of, services_of
+from app.deps import PartnerIdDep, ResourcesDep, client_ip_of, resources_of, services_of
 from app.letters.compose import Context, compose
 from app.letters.pdf import Paper, render_pdf
 from app.letters.printable import paper_for, printable
+from app.letters.recipients import mail_policy
 from app.letters.schemas import ComposeRequest, ComposeResponse
 from app.partners.rate_deps import ComposeRateLimit
 from app.problems import responses
@@ -31,6 +32,7 @@ async def _context(
         accept_language=accept_language,
         client_ip=client_ip_of(request),
         now=datetime.now(UTC),
+        mail=mail_policy(services.settings, resources_of(request).bounced.addresses),
     )
 
 

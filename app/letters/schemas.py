@@ -96,7 +96,9 @@ class Links(BaseModel):
 
 class Warning(BaseModel):
     code: str = Field(examples=["link_too_long"],
-                      description="`link_too_long`, `no_email_on_file`, ...: stable, for code.")
+                      description="`link_too_long`, `no_email_on_file`, `email_dated` (the "
+                      "address's newest source is old), `email_bounced` (an address on file "
+                      "bounced hard and is not used), ...: stable, for code.")
     message: str = Field(examples=["The letter is too long for the mailto link in some mail "
                                    "apps: use the fallback."], description="For the person.")
     links: list[str] = Field(default_factory=list, examples=[["mailto"]],
@@ -134,6 +136,16 @@ class OtherWay(BaseModel):
                              description="For `mission_email`: the city it is in.")
 
 
+class PlatformSend(BaseModel):
+    """Whether `POST /v1/letters` would send this letter, said before the person asks."""
+
+    possible: bool = Field(examples=[False], description="True: the platform can send it.")
+    reason: str | None = Field(
+        None, examples=["email_dated"],
+        description="Why not: `no_email_on_file`, `email_bounced`, `email_dated` (a dated "
+        "address off the ministry's domain), `campaign` (the campaign does not allow it).")
+
+
 class ComposeResponse(BaseModel):
     campaign_id: str = Field(examples=["navalny-appeal"], description="The campaign.")
     language: str = Field(examples=["en"], description="The language the letter is in.")
@@ -156,6 +168,10 @@ class ComposeResponse(BaseModel):
     other_ways: list[OtherWay] = Field(
         default_factory=list, description="Ways in that do not need the embassy's e-mail."
     )
+    send_by_platform: PlatformSend = Field(
+        default_factory=lambda: PlatformSend(possible=True),
+        description="Whether the platform can send this letter (`POST /v1/letters`); a "
+        "client hides its \"send it for me\" choice when not.")
 
 
 class ReportedRequest(BaseModel):

@@ -5,7 +5,7 @@ so a letter can never exist without the e-mail that moves it on, nor the other w
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,7 +15,16 @@ from app.campaigns.signature import initials
 from app.db.database import Database
 from app.db.models import IdempotencyRow, LetterRow
 from app.delivery import outbox
-from app.errors import Conflict, Gone, NoEmailOnFile, NotFound
+from app.delivery.address_health import hard_bounced
+from app.errors import (
+    Conflict,
+    EmailBounced,
+    EmailDated,
+    Gone,
+    NoEmailOnFile,
+    NotFound,
+    Unprocessable,
+)
 from app.letters import repository
 from app.letters.compose import Context, compose
 from app.letters.schemas import ComposeResponse
@@ -51,9 +60,12 @@ async def create(
             )
         if earlier is not None:
             return _replayed(earlier, idempotency)
-    composed = compose(ctx, req)
-    if not composed.to:
-        raise NoEmailOnFile.for_field("embassy_id", _no_email(composed))
+    async with database.begin() as session:  # fresh: a bounce seconds ago counts
+        bounced = await hard_bounced(session)
+    composed = compose(replace(ctx, mail=replace(ctx.mail, bounced=bounced)), req)
+    refusal = _refusal(composed)
+    if refusal is not None:
+        raise refusal
     try:
         return await _store(database, ctx.now, req, composed, platform, policy, partner_id,
                             idempotency)
@@ -70,12 +82,23 @@ async def create(
         return _replayed(earlier, idempotency)
 
 
-def _no_email(composed: ComposeResponse) -> str:
-    warning = next((w.message for w in composed.warnings if w.code == "no_email_on_file"), "")
-    return (
-        f"The platform cannot send this letter: {composed.embassy.id} has no e-mail address "
-        f"on file. {warning}"
-    ).strip()
+_REFUSALS: dict[str, tuple[type[Unprocessable], str]] = {
+    "no_email_on_file": (NoEmailOnFile, "has no e-mail address on file"),
+    "email_bounced": (EmailBounced, "has no e-mail address that did not bounce"),
+    "email_dated": (EmailDated, "has only a dated e-mail address off the ministry's domain, "
+                   "which the platform does not send to (LETTERS_SEND_TO_DATED_EMAILS)"),
+}
+
+
+def _refusal(composed: ComposeResponse) -> Unprocessable | None:
+    """Why the platform will not send what compose chose (its `send_by_platform`)."""
+    reason = composed.send_by_platform.reason
+    if reason not in _REFUSALS:
+        return None  # sendable; or `campaign`, which the request's own checks answer
+    kind, why = _REFUSALS[reason]
+    warning = next((w.message for w in composed.warnings if w.code == reason), "")
+    return kind.for_field("embassy_id", f"The platform cannot send this letter: "
+                          f"{composed.embassy.id} {why}. {warning}".strip())
 
 
 def _replayed(earlier: tuple[str, str], idempotency: Idempotency) -> SendAccepted:

@@ -83,7 +83,17 @@ def result(answer: ComposeResponse) -> dict[str, Any]:
         "signature": signature_of(answer.body),
         "reason_key": REASON_KEYS.get(answer.reason),
         "ways": _ways(answer.other_ways) if not answer.to else {},
+        "dated": _dated(answer),
+        "bounced": any(w.code == "email_bounced" for w in answer.warnings),
     }
+
+
+def _dated(answer: ComposeResponse) -> dict[str, str] | None:
+    """The address and year of an `email_dated` warning, for the page's own words."""
+    if not answer.to or not any(w.code == "email_dated" for w in answer.warnings):
+        return None
+    address = answer.to[0]
+    return {"address": address, "year": answer.embassy.email_dates.get(address, "")[:4]}
 
 
 def signature_of(body: str) -> str:

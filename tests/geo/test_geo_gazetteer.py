@@ -1,8 +1,15 @@
 """The gazetteer: cities and countries by name in many languages, nearest cities, capitals."""
 
-import pytest
+from dataclasses import dataclass
+from math import inf
 
-from app.geo.distance import great_circle_km
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.geo.distance import EARTH_RADIUS_KM, great_circle_km
 from app.geo.gazetteer import City, Gazetteer
 
 
@@ -139,3 +146,61 @@ def test_nearest_city_within_a_radius(gazetteer: Gazetteer) -> None:
     kehl = gazetteer.nearest_city(48.5706, 7.8156, max_km=30)
     assert kehl is not None
     assert kehl.name == "Kehl"
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """Every city as arrays, for a brute-force scan per example (a Python loop takes 0.1 s)."""
+
+    lat: npt.NDArray[np.float64]
+    lon: npt.NDArray[np.float64]
+    country: npt.NDArray[np.str_]
+
+
+@pytest.fixture(scope="module")
+def cloud(gazetteer: Gazetteer) -> Cloud:
+    cities = list(gazetteer.cities())
+    return Cloud(np.array([c.lat for c in cities]), np.array([c.lon for c in cities]),
+                 np.array([c.country for c in cities]))
+
+
+def brute_force(cloud: Cloud, lat: float, lon: float, country: str | None) -> tuple[float, int]:
+    """(km, index) of the nearest city (in `country`) by haversine, over every city."""
+    inside = np.flatnonzero(cloud.country == country) if country else np.arange(len(cloud.lat))
+    p1, p2 = np.radians(lat), np.radians(cloud.lat[inside])
+    h = (np.sin((p2 - p1) / 2) ** 2
+         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(cloud.lon[inside] - lon) / 2) ** 2)
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    return float(km.min()), int(inside[km.argmin()])
+
+
+@st.composite
+def queries(draw: st.DrawFn, cloud: Cloud) -> tuple[float, float, str | None, float]:
+    """Mostly within ~5 km of a city (where people are, and where the grid's sub-cells
+    decide) and in that city's country or none; else anywhere, in any country or none."""
+    countries = sorted(set(cloud.country.tolist()))
+    if draw(st.integers(0, 3)):
+        at = draw(st.integers(0, len(cloud.lat) - 1))
+        lat = min(90.0, max(-90.0, float(cloud.lat[at]) + draw(st.floats(-0.05, 0.05))))
+        lon = float(cloud.lon[at]) + draw(st.floats(-0.05, 0.05))
+        country = draw(st.sampled_from([None, str(cloud.country[at])]))
+    else:
+        lat, lon = draw(st.floats(-90, 90)), draw(st.floats(-180, 180))
+        country = draw(st.none() | st.sampled_from(countries))
+    return lat, lon, country, draw(st.sampled_from([inf, 30.0, 100.0]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(data=st.data())
+def test_nearest_city_matches_a_brute_force_scan(
+    gazetteer: Gazetteer, cloud: Cloud, data: st.DataObject
+) -> None:
+    """The grid's answer is as near as the nearest of all cities; ties may go either way."""
+    lat, lon, country, max_km = data.draw(queries(cloud))
+    found = gazetteer.nearest_city(lat, lon, country, max_km)
+    expected = brute_force(cloud, lat, lon, country)[0]
+    if found is None:
+        assert expected > max_km - 0.01
+        return
+    assert country in (None, found.country)
+    assert great_circle_km(lat, lon, found.lat, found.lon) == pytest.approx(expected, abs=0.01)

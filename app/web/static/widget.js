@@ -407,7 +407,7 @@
       const answer = this.answer;
       const parts = answer.to.length ? this.mailActions(answer) : this.otherWays(answer);
       // A re-render after an edit keeps the send form as typed: only the links change.
-      if (answer.to.length && this.canSend()) parts.push(this._sendSection || this.sendSection());
+      if (answer.to.length && this.canSend(answer)) parts.push(this._sendSection || this.sendSection());
       this.el.actions.replaceChildren(...parts);
       if (this.el.fromLine) this.updateFrom();
     }
@@ -427,9 +427,24 @@
       buttons.push(h("button", { type: "button", "data-action": "copy", onclick: () => this.copyLetter(t("copied", { to: answer.to.join(", ") })) }, t("copy_letter")));
       return [
         h("h4", {}, t("send_yourself")),
+        ...this.datedNotice(answer),
         tooLong.size ? h("p", { class: "notice", id: "w-too-long" }, t("too_long")) : null,
         h("div", { class: "row links" }, buttons),
       ].filter(Boolean);
+    }
+
+    // An address whose newest source is old: said plainly, with the ways that do not need it.
+    datedNotice(answer) {
+      if (!answer.warnings.some((w) => w.code === "email_dated")) return [];
+      const t = (k, v) => this.t(k, v);
+      const address = answer.to[0];
+      const year = ((answer.embassy.email_dates || {})[address] || "").slice(0, 4);
+      const platform = answer.send_by_platform || {};
+      return [
+        h("p", { class: "notice", id: "w-dated" }, t("email_dated", { address, year }),
+          platform.reason === "email_dated" ? ` ${t("dated_no_platform")}` : "", ` ${t("dated_ways")}`),
+        ...this.wayItems(answer),
+      ];
     }
 
     async openLink(event, name, tooLong) {
@@ -482,6 +497,12 @@
 
     // ---- no e-mail on file: only the ways the compose answer says exist ----
     otherWays(answer) {
+      const bounced = answer.warnings.some((w) => w.code === "email_bounced");
+      return [h("p", { class: "notice", id: "w-no-email" }, this.t(bounced ? "email_bounced" : "no_email")),
+        ...this.wayItems(answer)];
+    }
+
+    wayItems(answer) {
       const t = (k, v) => this.t(k, v);
       const ways = answer.other_ways;
       const post = ways.find((w) => w.kind === "post" && w.address);
@@ -499,7 +520,7 @@
         items.push(h("div", { class: "row" }, h("button", { type: "button", "data-way": "mission", "data-embassy-id": way.embassy_id,
           onclick: () => this.writeThrough(way.embassy_id) }, t("other_mission", { name: way.name || way.embassy_id, city: way.city || "" }))));
       }
-      return [h("p", { class: "notice", id: "w-no-email" }, t("no_email")), ...items];
+      return items;
     }
 
     async downloadPdf(button) {
@@ -538,8 +559,11 @@
     }
 
     // ---- "send it for me": the platform sends, after the person confirms by e-mail ----
-    canSend() {
-      return Boolean(this.config.sending && this.campaign.platform_send);
+    canSend(answer) {
+      // The compose answer says beforehand whether the platform would send this letter
+      // (not to a dated address off the ministry's domain, nor to one that bounced).
+      const possible = !answer || !answer.send_by_platform || answer.send_by_platform.possible;
+      return Boolean(this.config.sending && this.campaign.platform_send && possible);
     }
 
     sendSection() {
