@@ -1,4 +1,13 @@
-"""Typed dependencies: signatures read like prose and tests override one thing."""
+"""Typed dependencies: signatures read like prose and tests override one thing.
+
+Every dependency here is `async def` although none awaits: FastAPI runs a plain `def`
+dependency in a worker thread, one thread hop per dependency per request (a compose has a
+dozen), which cost more than the compose itself. These only read loaded state and never block.
+
+The hot ones (client IP, the letter context) read `request.app.state` through the plain
+helpers below rather than through more dependencies: FastAPI walks every sub-dependency on
+every request, cached or not, and that walk was the largest part of a compose request.
+"""
 
 from typing import Annotated
 
@@ -9,41 +18,57 @@ from app.client_ip import client_ip
 from app.db.database import Database
 from app.directory.directory import Directory
 from app.geo.resolve import Geo
-from app.partners.deps import PartnerDep
+from app.partners.deps import partner_of
 from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
 
 
-def get_services(request: Request) -> Services:
+def services_of(request: Request) -> Services:
+    """The loaded services (a plain function: see the module docstring)."""
     services: Services = request.app.state.services
     return services
+
+
+async def get_services(request: Request) -> Services:
+    return services_of(request)
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_settings(services: ServicesDep) -> Settings:
+async def get_settings(services: ServicesDep) -> Settings:
     return services.settings
 
 
-def get_geo(services: ServicesDep) -> Geo:
+async def get_geo(services: ServicesDep) -> Geo:
     return services.geo
 
 
-def get_directory(services: ServicesDep) -> Directory:
+async def get_directory(services: ServicesDep) -> Directory:
     return services.directory
 
 
-def get_campaigns(services: ServicesDep) -> CampaignRegistry:
+async def get_campaigns(services: ServicesDep) -> CampaignRegistry:
     return services.campaigns
 
 
-def get_client_ip(
-    request: Request, settings: Annotated[Settings, Depends(get_settings)]
-) -> str | None:
+def client_ip_of(request: Request) -> str | None:
+    """The client's address (X-Forwarded-For only from trusted proxies), once per request."""
+    try:
+        known: str | None = request.state.client_ip
+        return known
+    except AttributeError:
+        pass
     peer = request.client.host if request.client else None
-    return client_ip(peer, request.headers.get("x-forwarded-for"), settings.trusted_proxies)
+    proxies = services_of(request).settings.trusted_proxies
+    found = client_ip(peer, request.headers.get("x-forwarded-for"), proxies)
+    request.state.client_ip = found
+    return found
+
+
+async def get_client_ip(request: Request) -> str | None:
+    return client_ip_of(request)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -56,17 +81,23 @@ ClientIpDep = Annotated[str | None, Depends(get_client_ip)]
 # --- Sending through the platform: the database, and the partner a request counts for ---
 
 
-def get_resources(request: Request) -> Resources:
+def resources_of(request: Request) -> Resources:
+    """The open resources (a plain function: see the module docstring)."""
     resources: Resources = request.app.state.resources
     return resources
 
 
-def get_database(resources: Annotated[Resources, Depends(get_resources)]) -> Database:
+async def get_resources(request: Request) -> Resources:
+    return resources_of(request)
+
+
+async def get_database(resources: Annotated[Resources, Depends(get_resources)]) -> Database:
     return resources.database
 
 
-def get_partner_id(partner: PartnerDep) -> str | None:
+async def get_partner_id(request: Request) -> str | None:
     """The partner a request is counted for (its X-API-Key); None for an anonymous request."""
+    partner = partner_of(request)
     return partner.id if partner else None
 
 

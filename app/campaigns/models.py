@@ -6,7 +6,7 @@ reads them concurrently, so nothing here may change after construction.
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -39,10 +39,15 @@ class FieldSpec:
 
 @dataclass(frozen=True, slots=True)
 class Wording:
-    """One compiled campaign string; `where` names its file and key for error messages."""
+    """One compiled campaign string; `where` names its file and key for error messages.
+
+    `fixed` is the rendered, tidied text of a string with no template markup at all (most
+    wordings): it is the same for every letter, so it is worked out once at load.
+    """
 
     where: str
     template: Template
+    fixed: str | None = None
 
     def render(self, context: Mapping[str, Any]) -> str:
         return self.template.render(context)
@@ -66,13 +71,14 @@ class LanguageText:
         """The lists a variant picks from, in mixed-radix order (least significant first)."""
         return (self.subjects, self.greetings, *self.paragraphs, self.closings, self.note_intros)
 
-    @property
-    def radices(self) -> tuple[int, ...]:
-        return tuple(len(axis) for axis in self.axes)
+    # Worked out once here: every compose reads them, and the lists never change.
+    radices: tuple[int, ...] = field(init=False)
+    variant_count: int = field(init=False)
 
-    @property
-    def variant_count(self) -> int:
-        return math.prod(self.radices)
+    def __post_init__(self) -> None:
+        radices = tuple(len(axis) for axis in self.axes)
+        object.__setattr__(self, "radices", radices)
+        object.__setattr__(self, "variant_count", math.prod(radices))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +94,20 @@ class Campaign:
     # Whether "send it for me" (POST /v1/letters) is offered; a campaign may want only
     # letters people send from their own mailbox.
     platform_send: bool = True
+    # Every line of every wording with no markup, in all languages: text that is the
+    # campaign's own in any letter, never the person's (links keep its encoding).
+    fixed_lines: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        lines = {
+            line
+            for text in self.texts.values()
+            for axis in text.axes
+            for wording in axis
+            if wording.fixed is not None
+            for line in wording.fixed.split("\n")
+        }
+        object.__setattr__(self, "fixed_lines", frozenset(lines))
 
     @property
     def languages(self) -> tuple[str, ...]:

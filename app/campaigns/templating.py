@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, meta
+from jinja2 import StrictUndefined, TemplateError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from app.campaigns.models import Wording
@@ -50,9 +50,14 @@ def make_environment() -> ImmutableSandboxedEnvironment:
     )
 
 
+# A template made of these nodes only is plain text: no variable, filter, call or tag.
+_PLAIN_NODES = (nodes.Template, nodes.Output, nodes.TemplateData)
+
+
 def compile_wording(env: ImmutableSandboxedEnvironment, where: str, source: str) -> Wording:
     try:
-        unknown = meta.find_undeclared_variables(env.parse(source)) - ALLOWED_VARIABLES
+        tree = env.parse(source)
+        unknown = meta.find_undeclared_variables(tree) - ALLOWED_VARIABLES
         template = env.from_string(source)
     except TemplateError as error:
         raise TemplateCheckError(f"{where}: does not compile: {error}") from error
@@ -61,15 +66,22 @@ def compile_wording(env: ImmutableSandboxedEnvironment, where: str, source: str)
         raise TemplateCheckError(
             f"{where}: unknown variable(s) {names}; only {', '.join(sorted(ALLOWED_VARIABLES))}"
         )
-    return Wording(where, template)
+    plain = all(isinstance(node, _PLAIN_NODES) for node in tree.find_all(nodes.Node))
+    return Wording(where, template, fixed=_tidy(template.render()) if plain else None)
 
 
 def render_wording(wording: Wording, context: Mapping[str, Any]) -> str:
     """Rendered and tidied: conditionals leave no double spaces or trailing blanks."""
+    if wording.fixed is not None:
+        return wording.fixed
     try:
         text = wording.render(context)
     except Exception as error:  # sandbox, strict-undefined and filter errors alike
         raise TemplateRenderError(f"{wording.where}: {error}") from error
+    return _tidy(text)
+
+
+def _tidy(text: str) -> str:
     lines = (_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
 

@@ -26,7 +26,8 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 
 def clean_line(field: str, value: str, max_length: int | None = None) -> str:
     """A one-line value, trimmed and normalised; a line break or over the limit is a 422."""
-    if any(ch in _BREAKS for ch in value):
+    # Every break is a non-printable character: a printable value (the usual) has none.
+    if not value.isprintable() and any(ch in _BREAKS for ch in value):
         raise Unprocessable.for_field(field, "must be a single line (no line breaks)")
     kept = _strip_invisible(value.replace("\t", " "), keep="")
     cleaned = _SPACES.sub(" ", unicodedata.normalize("NFC", kept)).strip()
@@ -45,6 +46,8 @@ def clean_text(field: str, value: str, max_length: int | None = None) -> str:
 
 
 def _strip_invisible(value: str, keep: str) -> str:
+    if value.isprintable():
+        return value  # no Cc, Cf or Cs character (the usual case): nothing to strip
     return "".join(ch for ch in value if ch in keep or not _invisible(ch))
 
 

@@ -95,7 +95,16 @@ def compose(ctx: Context, req: ComposeRequest) -> ComposeResponse:
     embassy, reason = recipient(ctx, req)
     letter = letter_for(campaign, language, req, embassy)
     chosen = recipients(embassy, ctx.mail, ctx.now.date())
-    answer = ComposeResponse(
+    notes = _address_warnings(embassy, chosen)
+    # Links first, then the answer in one go: no copy of a finished answer per letter.
+    if chosen.to:
+        links, link_warnings, fallback = _links(
+            chosen.to, letter.subject, letter.body, campaign.fixed_lines
+        )
+        warnings = [*notes, *link_warnings]
+    else:
+        links, warnings, fallback = Links(mailto=None), notes or [no_email_warning(embassy)], None
+    return ComposeResponse(
         campaign_id=campaign.id,
         language=language,
         variant=letter.variant,
@@ -104,18 +113,15 @@ def compose(ctx: Context, req: ComposeRequest) -> ComposeResponse:
         to=chosen.to,
         subject=letter.subject,
         body=letter.body,
-        links=Links(mailto=None),
+        links=links,
+        warnings=warnings,
+        fallback=fallback,
         other_ways=other_ways(ctx.directory, embassy, reachable=bool(chosen.to)),
         send_by_platform=PlatformSend(
             possible=campaign.platform_send and chosen.blocked is None,
             reason=chosen.blocked if chosen.blocked else
             (None if campaign.platform_send else "campaign")),
     )
-    notes = _address_warnings(embassy, chosen)
-    if not answer.to:
-        return answer.model_copy(update={"warnings": notes or [no_email_warning(embassy)]})
-    linked = _with_links(answer)
-    return linked.model_copy(update={"warnings": [*notes, *linked.warnings]})
 
 
 def _address_warnings(embassy: Embassy, chosen: Recipients) -> list[Warning]:
@@ -125,9 +131,12 @@ def _address_warnings(embassy: Embassy, chosen: Recipients) -> list[Warning]:
     return notes
 
 
-def _with_links(answer: ComposeResponse) -> ComposeResponse:
-    links = build_links(answer.to, answer.subject, answer.body)
-    plan = plan_links(links, answer.body, answer.subject, answer.to)
+def _links(
+    to: list[str], subject: str, body: str, fixed_lines: frozenset[str]
+) -> tuple[Links, list[Warning], Fallback | None]:
+    """The links, the warnings about their length, and the fallback when one is too long."""
+    links = build_links(to, subject, body, fixed=fixed_lines)
+    plan = plan_links(links, body, subject, to)
     warnings = [
         Warning(code=w.code, message=w.message, links=list(w.links), clients=list(w.clients))
         for w in plan.warnings
@@ -135,10 +144,4 @@ def _with_links(answer: ComposeResponse) -> ComposeResponse:
     fallback = (
         Fallback(mailto=plan.fallback.mailto, text=plan.fallback.text) if plan.fallback else None
     )
-    return answer.model_copy(
-        update={
-            "links": Links(**links.as_dict()),
-            "warnings": warnings,
-            "fallback": fallback,
-        }
-    )
+    return Links(**links.as_dict()), warnings, fallback

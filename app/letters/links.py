@@ -4,10 +4,12 @@ Sources are in /work/shared/reference/links.md; section numbers below refer to R
 they name that file ("ref §…").
 """
 
-from collections.abc import Sequence
-from dataclasses import astuple, dataclass
+import codecs
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Literal, NamedTuple
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import idna
 
@@ -23,6 +25,14 @@ GMAIL_COMPOSE: Final = "https://mail.google.com/mail/?view=cm&fs=1"
 OUTLOOK_COMPOSE: Final = "https://outlook.live.com/mail/0/deeplink/compose"
 YAHOO_COMPOSE: Final = "https://compose.mail.yahoo.com/"
 
+_UNRESERVED: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
+# Octet -> what the URL carries for it. `codecs.charmap_encode` applies it in C: a letter's
+# body is encoded on every compose, and `urllib.parse.quote` does it one octet at a time in
+# Python (most of the time compose took). Same output as `quote(value, safe="")`.
+_PERCENT: Final = {
+    octet: bytes([octet]) if octet in _UNRESERVED else b"%%%02X" % octet for octet in range(256)
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Links:
@@ -34,7 +44,9 @@ class Links:
     yahoo: str
 
     def as_dict(self) -> dict[LinkName, str]:
-        return dict(zip(LINK_NAMES, astuple(self), strict=True))
+        # Not `astuple`: that deep-copies every string, on every compose.
+        return {"mailto": self.mailto, "gmail": self.gmail, "outlook": self.outlook,
+                "yahoo": self.yahoo}
 
 
 class MailtoParts(NamedTuple):
@@ -52,7 +64,11 @@ def encode(value: str) -> str:
     Stricter than RFC 6068 §2 requires, on purpose: space is %20 and never "+" (a "+" cannot be
     told from a real plus, §5), "+" is %2B, and & = # ? % are always data, never delimiters.
     """
-    return quote(value, safe="")
+    octets = value.encode("utf-8")  # strict: a lone surrogate raises, as with `quote`
+    if not octets.rstrip(_UNRESERVED):
+        return value  # nothing to encode (an address part, a single word)
+    # latin-1 turns each octet into the one character `_PERCENT` is keyed by.
+    return codecs.charmap_encode(octets.decode("latin-1"), "strict", _PERCENT)[0].decode("ascii")
 
 
 def ascii_address(address: str) -> str:
@@ -71,27 +87,62 @@ def ascii_address(address: str) -> str:
     return f"{local}@{domain}"
 
 
-def build_links(to: list[str], subject: str, body: str, cc: list[str] | None = None) -> Links:
+def build_links(
+    to: list[str],
+    subject: str,
+    body: str,
+    cc: list[str] | None = None,
+    *,
+    fixed: Collection[str] = frozenset(),
+) -> Links:
     """Every link for one letter. `body` uses "\\n" (a "\\r\\n" or lone "\\r" is a break too).
 
-    Raises ValueError when the subject or an address holds a line break (§5: breaks belong only
-    in the body) or an address is not one.
+    `fixed`: lines that are the campaign's own wording, never the person's (see
+    `encode_text`). Raises ValueError when the subject or an address holds a line break (§5:
+    breaks belong only in the body) or an address is not one.
     """
     _reject_line_breaks(subject, "the subject")
     recipients = [ascii_address(a) for a in to]
     copies = [ascii_address(a) for a in cc or ()]
+    # Each value is encoded once for all four links; the body is the long part.
+    subject_q, body_q = encode_text(subject, fixed), encode_text(lf_line_breaks(body), fixed)
+    # Webmail: "," between addresses is data there, %2C.
+    head = f"to={encode(','.join(recipients))}"
+    if copies:
+        head += f"&cc={encode(','.join(copies))}"
     return Links(
-        mailto=mailto_url(recipients, subject, body, copies),
-        gmail=_web_url(GMAIL_COMPOSE, "su", recipients, copies, subject, body),
-        outlook=_web_url(OUTLOOK_COMPOSE, "subject", recipients, copies, subject, body),
-        yahoo=_web_url(YAHOO_COMPOSE, "subject", recipients, copies, subject, body),
+        mailto=_mailto(recipients, copies, subject_q, _crlf_encoded(body_q)),
+        gmail=_web_url(GMAIL_COMPOSE, "su", head, subject_q, body_q),
+        outlook=_web_url(OUTLOOK_COMPOSE, "subject", head, subject_q, body_q),
+        yahoo=_web_url(YAHOO_COMPOSE, "subject", head, subject_q, body_q),
     )
+
+
+def encode_text(text: str, fixed: Collection[str] = frozenset()) -> str:
+    """`encode(text)` for text with "\\n" breaks, line by line (encoding is per character, so
+    the lines' encodings joined by %0A are the whole text's). A line in `fixed` is the
+    campaign's own wording: its encoding is kept for the next letter. Other lines may be
+    the person's and are never kept."""
+    return "%0A".join(
+        _encode_fixed(line) if line in fixed else encode(line) for line in text.split("\n")
+    )
+
+
+@lru_cache(maxsize=8192)  # only ever campaign wording, which is loaded once: bounded anyway
+def _encode_fixed(line: str) -> str:
+    return encode(line)
 
 
 def mailto_url(
     to: Sequence[str], subject: str, body: str | None = None, cc: Sequence[str] = ()
 ) -> str:
-    """An RFC 6068 `mailto:`; no `body` field when `body` is None, no `cc` field when empty.
+    """An RFC 6068 `mailto:`; no `body` field when `body` is None, no `cc` field when empty."""
+    body_q = None if body is None else _crlf_encoded(encode(lf_line_breaks(body)))
+    return _mailto(to, cc, encode(subject), body_q)
+
+
+def _mailto(to: Sequence[str], cc: Sequence[str], subject_q: str, body_q: str | None) -> str:
+    """The `mailto:` from values already encoded (`body_q` with %0D%0A breaks, or None).
 
     Recipients go in the path, not a `to=` field: mixing both is NOT RECOMMENDED (§2). Empty
     fields are left out because desktop Outlook showed "&bcc=" junk in CC (mariordev/mailtoui
@@ -100,11 +151,16 @@ def mailto_url(
     fields = []
     if cc:
         fields.append(f"cc={_mailto_addresses(cc)}")
-    fields.append(f"subject={encode(subject)}")
-    if body is not None:
-        # §5: line breaks in the body MUST be %0D%0A.
-        fields.append(f"body={encode(_crlf(body))}")
+    fields.append(f"subject={subject_q}")
+    if body_q is not None:
+        fields.append(f"body={body_q}")
     return f"mailto:{_mailto_addresses(to)}?{'&'.join(fields)}"
+
+
+def _crlf_encoded(lf_encoded: str) -> str:
+    """§5: line breaks in a mailto body MUST be %0D%0A. In encoded text every "%0A" is a
+    line break (a literal "%" is %25), so this equals encoding the text with CRLF breaks."""
+    return lf_encoded.replace("%0A", "%0D%0A")
 
 
 def decode_mailto(url: str) -> MailtoParts:
@@ -138,27 +194,16 @@ def _apply_field(parts: MailtoParts, field: str) -> MailtoParts:
     return parts
 
 
-def _web_url(
-    base: str,
-    subject_param: str,
-    to: Sequence[str],
-    cc: Sequence[str],
-    subject: str,
-    body: str,
-) -> str:
-    """A webmail compose URL: to, cc (only when given), subject, then body last.
+def _web_url(base: str, subject_param: str, head: str, subject_q: str, body_q: str) -> str:
+    """A webmail compose URL: `head` (to, and cc when given), subject, then body last.
 
     Values are encoded like the open-source handlers in ref §2 do (encodeURIComponent: %20,
     never "+"), so the comma between addresses is %2C and a line break is %0A ("\\n", as those
     handlers send it; CRLF is the mailto rule and would only make the URL longer).
+    `head`, `subject_q` and `body_q` come encoded already (the body with "\\n" breaks).
     """
-    params = [("to", ",".join(to))]
-    if cc:
-        params.append(("cc", ",".join(cc)))
-    params += [(subject_param, subject), ("body", lf_line_breaks(body))]
-    query = "&".join(f"{name}={encode(value)}" for name, value in params)
     separator = "&" if "?" in base else "?"
-    return f"{base}{separator}{query}"
+    return f"{base}{separator}{head}&{subject_param}={subject_q}&body={body_q}"
 
 
 def _mailto_addresses(addresses: Sequence[str]) -> str:
@@ -185,10 +230,6 @@ def _decode(value: str) -> str:
 def lf_line_breaks(text: str) -> str:
     """Every line break ("\\r\\n", lone "\\r", "\\n") as "\\n"."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _crlf(text: str) -> str:
-    return lf_line_breaks(text).replace("\n", "\r\n")
 
 
 def _reject_line_breaks(value: str, what: str) -> None:

@@ -3,18 +3,10 @@
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
 
-from app.deps import (
-    CampaignsDep,
-    ClientIpDep,
-    DirectoryDep,
-    GeoDep,
-    PartnerIdDep,
-    ResourcesDep,
-    SettingsDep,
-)
+from app.deps import PartnerIdDep, ResourcesDep, client_ip_of, resources_of, services_of
 from app.letters.compose import Context, compose
 from app.letters.pdf import Paper, render_pdf
 from app.letters.printable import paper_for, printable
@@ -26,23 +18,21 @@ from app.problems import responses
 router = APIRouter(prefix="/letters", tags=["letters"])
 
 
-def _context(
-    geo: GeoDep,
-    directory: DirectoryDep,
-    campaigns: CampaignsDep,
-    ip: ClientIpDep,
-    settings: SettingsDep,
-    resources: ResourcesDep,
+async def _context(
+    request: Request,
     accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Context:
+    # The services read directly, not a dependency per part: each one FastAPI solves costs
+    # every compose request (the hot path), see app/deps.py.
+    services = services_of(request)
     return Context(
-        geo=geo,
-        directory=directory,
-        campaigns=campaigns,
+        geo=services.geo,
+        directory=services.directory,
+        campaigns=services.campaigns,
         accept_language=accept_language,
-        client_ip=ip,
+        client_ip=client_ip_of(request),
         now=datetime.now(UTC),
-        mail=mail_policy(settings, resources.bounced.addresses),
+        mail=mail_policy(services.settings, resources_of(request).bounced.addresses),
     )
 
 

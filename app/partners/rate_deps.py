@@ -2,10 +2,10 @@
 
 from typing import Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
-from app.deps import ClientIpDep
-from app.partners.deps import PartnerDep, PartnersDep
+from app.deps import client_ip_of
+from app.partners.deps import partner_of, partners_of
 from app.partners.runtime import Scope
 
 
@@ -15,8 +15,10 @@ class RateLimit:
     def __init__(self, scope: Scope) -> None:
         self.scope: Scope = scope
 
-    async def __call__(self, partners: PartnersDep, ip: ClientIpDep, partner: PartnerDep) -> None:
-        await partners.check_rate(self.scope, ip, partner)
+    async def __call__(self, request: Request) -> None:
+        # Plain helpers, not sub-dependencies: see app.partners.deps.partner_of.
+        runtime = partners_of(request)
+        await runtime.check_rate(self.scope, client_ip_of(request), partner_of(request))
 
 
 ComposeRateLimit: Any = Depends(RateLimit("compose"))

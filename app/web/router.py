@@ -40,7 +40,7 @@ FORM_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_pages(request: Request) -> Pages:
+async def get_pages(request: Request) -> Pages:
     pages: Pages = request.app.state.pages
     return pages
 

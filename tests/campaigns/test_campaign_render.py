@@ -5,9 +5,10 @@ from typing import Any
 
 import pytest
 
-from app.campaigns.models import Campaign, Letter, SenderInput
+from app.campaigns.models import Campaign, Letter, SenderInput, Wording
 from app.campaigns.registry import CampaignRegistry
 from app.campaigns.render import SEPARATOR, render
+from app.campaigns.templating import compile_wording, context, make_environment, render_wording
 from app.campaigns.variant import number
 from app.errors import Unprocessable
 
@@ -366,3 +367,37 @@ def test_bilingual_without_russian_text_is_422(tmp_path: Path) -> None:
 
 def test_russian_text_fixture_is_what_the_tests_think() -> None:
     assert len(RU["subjects"]) == 6 and len(EN["subjects"]) == 5
+
+
+# --- wordings without markup, worked out once at load ----------------------------------
+
+
+def test_plain_wordings_are_rendered_once_at_load(campaign: Campaign) -> None:
+    text = campaign.text("en")
+    assert text.greetings[0].fixed == "Dear Ambassador,"
+    assert text.paragraphs[1][0].fixed == "Middle one."
+    assert text.paragraphs[0][0].fixed is None  # uses sender.city: rendered per letter
+
+
+def test_fixed_text_is_what_jinja_renders(campaign: Campaign) -> None:
+    sample = context("Sampletown", "Sampleland", "Embassytown", "Hostland", None)
+    for text in campaign.texts.values():
+        for axis in text.axes:
+            for wording in axis:
+                if wording.fixed is not None:
+                    fresh = Wording(wording.where, wording.template)  # no fixed text
+                    assert render_wording(fresh, sample) == wording.fixed
+
+
+def test_a_comment_or_stray_spaces_still_make_a_plain_wording() -> None:
+    env = make_environment()
+    wording = compile_wording(env, "x", "  Dear   Sir {# for the author #}  ")
+    assert wording.fixed == "Dear Sir"
+    assert compile_wording(env, "y", "Dear {{ 'Sir' }}").fixed is None  # an expression
+    assert compile_wording(env, "z", "{% raw %}{{ x }}{% endraw %}").fixed == "{{ x }}"
+
+
+def test_fixed_lines_are_the_campaigns_own_lines_only(campaign: Campaign) -> None:
+    assert {"Middle one.", "Respectfully,", "Тема А", "Середина три."} <= campaign.fixed_lines
+    assert not any("{" in line for line in campaign.fixed_lines)
+    assert not any(line.startswith("I write from") for line in campaign.fixed_lines)

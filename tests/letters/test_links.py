@@ -1,7 +1,7 @@
 """The compose links: RFC 6068 `mailto:` and the Gmail, Outlook and Yahoo compose URLs."""
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +13,8 @@ from app.letters.links import (
     ascii_address,
     build_links,
     decode_mailto,
+    encode,
+    encode_text,
     lf_line_breaks,
     mailto_url,
 )
@@ -118,6 +120,47 @@ def test_every_link_is_strictly_encoded(to: list[str], subject: str, body: str) 
         assert WEB_SHAPE.fullmatch(url)
     for url in links.as_dict().values():
         assert "+" not in url and " " not in url
+
+
+# ---------------------------------------------------------------- the encoder itself
+
+
+@settings(max_examples=300)
+@given(value=texts(TRICKY, NO_BREAKS, BREAKS, max_size=200))
+def test_encode_is_the_standard_librarys_quote_with_nothing_safe(value: str) -> None:
+    # encode() is a table in C for speed; urllib's quote is the reference it must match.
+    assert encode(value) == quote(value, safe="")
+
+
+def test_encode_keeps_exactly_the_unreserved_characters() -> None:
+    every_ascii = "".join(map(chr, range(128)))
+    assert encode(every_ascii) == quote(every_ascii, safe="")
+    assert encode("AZaz09-._~") == "AZaz09-._~"
+    assert encode("é€😀") == "%C3%A9%E2%82%AC%F0%9F%98%80"
+
+
+def test_encode_refuses_a_lone_surrogate_like_quote() -> None:
+    with pytest.raises(UnicodeEncodeError):
+        encode("a\ud800b")
+
+
+@settings(max_examples=200)
+@given(text=texts(TRICKY, NO_BREAKS, st.just("\n"), max_size=200), data=st.data())
+def test_encode_text_with_known_lines_is_plain_encode(text: str, data: st.DataObject) -> None:
+    lines = text.split("\n")
+    fixed = frozenset(data.draw(st.lists(st.sampled_from(lines), max_size=len(lines))))
+    assert encode_text(text, fixed) == encode(text) == encode_text(text)
+
+
+@settings(max_examples=200)
+@given(to=addresses, cc=st.lists(address, max_size=2), subject=one_line, body=body_text)
+def test_fixed_lines_change_no_link(to: list[str], cc: list[str], subject: str, body: str) -> None:
+    # What compose passes: every line of the letter known in advance, the subject too.
+    fixed = frozenset([subject, *lf_line_breaks(body).split("\n")])
+    links = build_links(to, subject, body, cc, fixed=fixed)
+    assert links == build_links(to, subject, body, cc)
+    copies = [ascii_address(a) for a in cc]
+    assert links.mailto == mailto_url([ascii_address(a) for a in to], subject, body, copies)
 
 
 # ---------------------------------------------------------------- concrete cases
