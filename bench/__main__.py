@@ -22,6 +22,7 @@ from app.services import Services
 from app.settings import Settings
 from bench import (
     bench_compose,
+    bench_crash,
     bench_delivery,
     bench_http,
     bench_lookup,
@@ -42,6 +43,7 @@ GROUPS: dict[str, Callable[[], dict[str, float]]] = {
     "compose": lambda: bench_compose.run(_services()),
     "http": bench_http.run,
     "delivery": lambda: bench_delivery.run(letters=300, concurrency=32),
+    "crash": lambda: bench_crash.run(letters=500, kills=5, concurrency=32),
     "partners": bench_partners.run,
     "scale": bench_scale.run,
 }

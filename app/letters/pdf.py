@@ -7,10 +7,12 @@ templates use: DejaVu Serif (shipped beside this file) covers Latin and Cyrillic
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from babel.dates import format_date
-from fpdf import FPDF
+
+if TYPE_CHECKING:  # fpdf (with fontTools) is some 40 MB resident: loaded at the first PDF
+    from fpdf import FPDF
 
 FONTS = Path(__file__).parent / "fonts"
 Paper = Literal["a4", "letter"]
@@ -44,7 +46,9 @@ class PrintableLetter:
     dated: date
 
 
-def _document(layout: Layout) -> FPDF:
+def _document(layout: Layout) -> "FPDF":
+    from fpdf import FPDF
+
     pdf = FPDF(format=layout.size, unit="mm")
     pdf.set_margins(layout.margin, layout.margin, layout.margin)
     pdf.set_auto_page_break(True, margin=layout.margin)
@@ -56,7 +60,7 @@ def _document(layout: Layout) -> FPDF:
     return pdf
 
 
-def _address_block(pdf: FPDF, layout: Layout, letter: PrintableLetter) -> None:
+def _address_block(pdf: "FPDF", layout: Layout, letter: PrintableLetter) -> None:
     width = 85.0
     pdf.set_xy(layout.address_left, layout.address_top)
     if letter.return_line:
@@ -67,14 +71,14 @@ def _address_block(pdf: FPDF, layout: Layout, letter: PrintableLetter) -> None:
         pdf.multi_cell(width, 5, line, align="L", new_x="LEFT", new_y="NEXT")
 
 
-def _dateline(pdf: FPDF, letter: PrintableLetter) -> None:
+def _dateline(pdf: "FPDF", letter: PrintableLetter) -> None:
     pdf.set_font("serif", size=11)
     pdf.set_y(100)
     text = format_date(letter.dated, format="long", locale=letter.language)
     pdf.cell(0, 6, text, align="R", new_x="LMARGIN", new_y="NEXT")
 
 
-def _text(pdf: FPDF, letter: PrintableLetter) -> None:
+def _text(pdf: "FPDF", letter: PrintableLetter) -> None:
     pdf.ln(6)
     pdf.set_font("serif", "B", 11)
     pdf.multi_cell(0, 6, letter.subject, align="L", new_x="LMARGIN", new_y="NEXT")
