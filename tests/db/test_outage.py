@@ -106,7 +106,7 @@ async def test_the_worker_resumes_by_itself_and_loses_nothing(
                     proxy.cut()
                     await asyncio.sleep(0.5)
                     proxy.restore()
-                await _arrived(handler, LETTERS)
+                await handler.arrived(LETTERS)
     ids = [message_from_bytes(m.content)["Message-ID"] for m in handler.messages]
     assert len(ids) == len(set(ids)) == LETTERS
 
@@ -126,11 +126,3 @@ class SlowRelay(RelayHandler):
 def _letter(n: int) -> dict[str, Any]:
     return {k: v for k, v in LETTER.items()} | {
         "sender": LETTER["sender"] | {"name": f"Person {n}"}}
-
-
-async def _arrived(handler: RelayHandler, count: int) -> None:
-    for _ in range(400):  # a deadline for a broken worker, not a speed claim
-        if len(handler.messages) >= count:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the relay got {len(handler.messages)} of {count} letters")

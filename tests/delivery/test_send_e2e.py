@@ -4,7 +4,6 @@ worker running inside the app as `serve` runs it."""
 import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import parseaddr
 
@@ -14,7 +13,7 @@ import pytest
 from app.main import create_app
 from app.services import Services
 from app.settings import Settings
-from tests.fakes.smtp_relay import Delivered, RelayHandler, running_relay
+from tests.fakes.smtp_relay import RelayHandler, running_relay
 from tests.send_fixtures import BERN, PERSON, send_body
 
 TOKEN = re.compile(r"/v1/letters/confirm\?token=([A-Za-z0-9_-]+)")
@@ -47,21 +46,6 @@ async def client(
             yield c
 
 
-async def arrived(handler: RelayHandler, count: int) -> list[Delivered]:
-    """Wait (up to a generous deadline) until the relay holds `count` messages."""
-    for _ in range(600):
-        if len(handler.messages) >= count:
-            return list(handler.messages)
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the relay got {len(handler.messages)} of {count} messages")
-
-
-def parsed(delivered: Delivered) -> EmailMessage:
-    message = message_from_bytes(delivered.content, policy=policy.default)
-    assert isinstance(message, EmailMessage)
-    return message
-
-
 def text_of(message: EmailMessage) -> str:
     part = message.get_body(("plain",))
     assert part is not None
@@ -76,9 +60,9 @@ async def test_post_confirm_and_the_letter_reaches_the_relay(
     created = await client.post("/v1/letters", json=body)
     assert created.status_code == 202, created.text
 
-    (confirmation,) = await arrived(handler, 1)
+    (confirmation,) = await handler.arrived(1)
     assert confirmation.rcpt_tos == (PERSON,)
-    mail = parsed(confirmation)
+    mail = confirmation.parsed()
     assert mail.get_content_type() == "multipart/alternative"
     assert "Bitte bestätigen" in str(mail["Subject"])
     found = TOKEN.search(text_of(mail))
@@ -87,10 +71,10 @@ async def test_post_confirm_and_the_letter_reaches_the_relay(
     page = await client.get("/v1/letters/confirm", params={"token": found.group(1)})
     assert page.status_code == 200
 
-    delivered = (await arrived(handler, 2))[1]
+    delivered = (await handler.arrived(2))[1]
     assert set(delivered.rcpt_tos) == {BERN, PERSON}
     assert delivered.mail_from == "letters@platform.example"
-    letter = parsed(delivered)
+    letter = delivered.parsed()
     assert parseaddr(str(letter["From"])) == (
         "Jürgen Groß via Embassy Letters",
         "letters@platform.example",
@@ -117,11 +101,11 @@ async def test_a_letter_signed_with_initials_names_no_one_in_its_headers(
     handler = relay[0]
     body = send_body(signature="initials", sender={"name": "Jürgen Groß"})
     assert (await client.post("/v1/letters", json=body)).status_code == 202
-    (confirmation,) = await arrived(handler, 1)
-    found = TOKEN.search(text_of(parsed(confirmation)))
+    (confirmation,) = await handler.arrived(1)
+    found = TOKEN.search(text_of(confirmation.parsed()))
     assert found is not None
     await client.get("/v1/letters/confirm", params={"token": found.group(1)})
-    letter = parsed((await arrived(handler, 2))[1])
+    letter = (await handler.arrived(2))[1].parsed()
     assert parseaddr(str(letter["From"]))[0] == "J. G. via Embassy Letters"
     assert parseaddr(str(letter["Reply-To"])) == ("J. G.", PERSON)
     assert "Groß" not in letter.as_string()

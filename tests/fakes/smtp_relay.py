@@ -12,6 +12,8 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -26,6 +28,11 @@ class Delivered:
     authenticated_as: str | None
     tls: bool
 
+    def parsed(self) -> EmailMessage:
+        message = message_from_bytes(self.content, policy=policy.default)
+        assert isinstance(message, EmailMessage)
+        return message
+
 
 @dataclass
 class RelayHandler:
@@ -36,6 +43,16 @@ class RelayHandler:
     messages: list[Delivered] = field(default_factory=list)
     quits: int = 0  # sessions the client ended with QUIT
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def arrived(self, count: int) -> list[Delivered]:
+        """Wait until the relay holds `count` messages (the deadline is for a broken sender,
+        not a speed claim)."""
+        for _ in range(600):
+            with self.lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"the relay got {len(self.messages)} of {count} messages")
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]

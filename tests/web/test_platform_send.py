@@ -5,7 +5,6 @@ browser sends the letter, and what arrives is what the widget showed."""
 import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
-from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
@@ -17,7 +16,7 @@ from playwright.async_api import Browser, Page, expect
 from app.main import create_app
 from app.services import Services
 from app.settings import Settings
-from tests.fakes.smtp_relay import Delivered, RelayHandler, running_relay
+from tests.fakes.smtp_relay import RelayHandler, running_relay
 
 from .conftest import LiveServer, axe_violations, free_port, new_context, screenshot, serve
 from .test_widget import CAMPAIGN, open_widget, shown_letter, write_letter
@@ -66,21 +65,6 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
     await context.close()
 
 
-async def arrived(handler: RelayHandler, count: int) -> list[Delivered]:
-    """Wait (up to a generous deadline) until the relay holds `count` messages."""
-    for _ in range(600):
-        if len(handler.messages) >= count:
-            return list(handler.messages)
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"the relay got {len(handler.messages)} of {count} messages")
-
-
-def parsed(delivered: Delivered) -> EmailMessage:
-    message = message_from_bytes(delivered.content, policy=policy.default)
-    assert isinstance(message, EmailMessage)
-    return message
-
-
 def plain_text(message: EmailMessage) -> str:
     part = message.get_body(("plain",))
     assert part is not None
@@ -112,15 +96,15 @@ async def test_send_it_for_me_up_to_the_letter_at_the_relay(
     await screenshot(page, "widget-sent-check-inbox")
     subject, body = await shown_letter(page)
 
-    (confirmation,) = await arrived(handler, 1)
+    (confirmation,) = await handler.arrived(1)
     assert confirmation.rcpt_tos == (PERSON,)
-    link = CONFIRM_LINK.search(plain_text(parsed(confirmation)))
+    link = CONFIRM_LINK.search(plain_text(confirmation.parsed()))
     assert link is not None and link.group(0).startswith(sending_server.url)
     await asyncio.sleep(0.5)
     assert len(handler.messages) == 1  # nothing reaches the embassy before the link is opened
 
     await page.goto(link.group(0))
-    letter_mail = parsed((await arrived(handler, 2))[1])
+    letter_mail = (await handler.arrived(2))[1].parsed()
     assert parseaddr(str(letter_mail["From"])) == (
         "Jane Doe via Embassy Letters",
         "letters@platform.example",
