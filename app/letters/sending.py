@@ -179,9 +179,7 @@ async def confirm(
         else:
             expired = False
             row.token_hash = None
-            pending = await outbox.for_letter(session, row.id, "confirmation")
-            if pending is not None:
-                await session.delete(pending)
+            await outbox.drop(session, row.id, "confirmation")
             await outbox.enqueue(session, row.id, "letter", row.reference or "", now)
             await repository.move(session, row, "queued", now)
     if expired:
