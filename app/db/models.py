@@ -51,6 +51,9 @@ class LetterRow(Base):
     provider_message_id: Mapped[str | None] = mapped_column(String(255), index=True)
     reason: Mapped[str | None] = mapped_column(Text)  # never personal: a code and a phrase
     not_before: Mapped[datetime | None] = mapped_column(Timestamp)
+    # The UTC day this letter holds a slot of its embassy addresses' daily budget: a retry
+    # or a claim after a crash that day takes no second one; a failure gives it back.
+    budget_day: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     expires_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(Timestamp, index=True)
