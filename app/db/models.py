@@ -73,7 +73,11 @@ class OutboxRow(Base):
     """One e-mail to send: written in the transaction that makes it due, deleted when done."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "due_at", "lease_expires_at"),)
+    # Ids are never reused (SQLite reuses the highest rowid without AUTOINCREMENT): a
+    # worker's late write by id (acceptance, done) must not land on a newer row.
+    __table_args__ = (
+        Index("ix_outbox_due", "due_at", "lease_expires_at"), {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     letter_id: Mapped[str] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)

@@ -16,8 +16,8 @@ from app.db.database import Database
 from app.db.models import EmbassySendRow, LetterRow, OutboxRow
 from app.delivery import outbox
 from app.delivery.acceptances import Acceptance, Acceptances
-from app.delivery.dispatch import Pacing
-from app.delivery.provider import PermanentSendError, TransientSendError
+from app.delivery.dispatch import Pacing, Sent
+from app.delivery.provider import Accepted, PermanentSendError, TransientSendError
 from app.delivery.worker import Worker, WorkerConfig
 from app.services import Services
 from app.settings import Settings
@@ -223,6 +223,33 @@ async def test_acceptances_that_come_together_are_written_together(queued: Harne
     assert {(r.accepted_by, r.provider_message_id) for r in rows} == {
         ("smtp", f"<{i.id}@relay>") for i in items
     }
+
+
+async def test_a_confirmation_recorded_after_the_click_never_touches_the_letters_email(
+    harness: Harness,
+) -> None:
+    """The person clicks while the worker is still recording their confirmation e-mail:
+    the click deletes that outbox row and adds the letter's. The worker's late writes name
+    the old row's id, which must never be the new row's (SQLite reused the highest rowid
+    once the table was empty, so the letter's row took the acceptance and was deleted)."""
+    assert (await harness.client.post("/v1/letters", json=send_body())).status_code == 202
+    dispatch = harness.resources.worker.dispatch
+    now = datetime.now(UTC)
+    async with harness.resources.database.begin() as session:
+        (item,) = await outbox.claim(session, "w", now, timedelta(seconds=30), 10)
+        (ready,) = await dispatch.prepare_many(session, [item], "w", now)
+    assert ready.email is not None and item.kind == "confirmation"
+    page = await harness.client.get("/v1/letters/confirm",
+                                    params={"token": harness.token(ready.email)})
+    assert page.status_code == 200
+    (letter_row,) = await outbox_rows(harness)
+    assert letter_row.kind == "letter" and letter_row.id != item.id
+    await Acceptances(harness.resources.database).record(
+        Acceptance(item.id, "recording", "<late@provider>", now)
+    )
+    await dispatch.sent_many([Sent(item, Accepted("<late@provider>"), now)], "recording")
+    assert await harness.deliver() == 1
+    assert len(harness.provider.to(BERN)) == 1
 
 
 async def test_two_workers_never_send_the_same_letter(queued: Harness, database_url: str) -> None:
