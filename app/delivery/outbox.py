@@ -90,15 +90,6 @@ async def done(session: AsyncSession, *outbox_ids: int) -> None:
     await session.execute(delete(OutboxRow).where(OutboxRow.id.in_(outbox_ids)))
 
 
-async def drop(session: AsyncSession, letter_id: str, kind: str) -> None:
-    """The letter's e-mail of `kind` is not to go (any more). A plain DELETE: a worker may be
-    deleting the row at this very moment (it was just sent), where the ORM's delete of a
-    loaded row would insist on finding it."""
-    await session.execute(
-        delete(OutboxRow).where(OutboxRow.letter_id == letter_id, OutboxRow.kind == kind)
-    )
-
-
 async def retry_at(
     session: AsyncSession, outbox_id: int, owner: str, due_at: datetime, error: str,
     *, count_attempt: bool = True,

@@ -179,7 +179,11 @@ async def confirm(
         else:
             expired = False
             row.token_hash = None
-            await outbox.drop(session, row.id, "confirmation")
+            pending = await outbox.for_letter(session, row.id, "confirmation")
+            if pending is not None:
+                # A statement, not the ORM's delete: the worker may have deleted the row
+                # meanwhile (it records the confirmation as sent as the person clicks).
+                await outbox.done(session, pending.id)
             await outbox.enqueue(session, row.id, "letter", row.reference or "", now)
             await repository.move(session, row, "queued", now)
     if expired:
