@@ -14,9 +14,9 @@ WAL into the file, with an fsync) comes every 1000 commits, about 500 letters, a
 It holds ids only (outbox id, reference, provider, the provider's message id, time), never
 personal data. An entry goes once its letter's bookkeeping is committed, and the sweep
 removes any whose outbox row is gone (a worker killed between the two). Entries are matched
-on id and reference together: SQLite may give a deleted row's id to a new row, and a stale
-entry must never pass a new e-mail off as sent. Losing the file can cause duplicates, never a
-lost letter.
+on id and reference together: outbox ids are never reused (migration 0007), but a ledger left
+beside a database restored from a backup would meet ids again, and a stale entry must never
+pass a new e-mail off as sent. Losing the file can cause duplicates, never a lost letter.
 """
 
 import sqlite3

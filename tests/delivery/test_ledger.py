@@ -78,8 +78,8 @@ def test_a_recorded_acceptance_survives_a_kill_right_after(ledger: Ledger) -> No
 
 
 def test_an_entry_counts_only_for_its_own_outbox_row(ledger: Ledger) -> None:
-    """SQLite may give a deleted row's id to a new one: a leftover entry of the old row must
-    not pass the new e-mail off as sent (it would never go: a lost letter)."""
+    """An id met again (a database restored from a backup beside a newer ledger): a leftover
+    entry of the old row must not pass the new e-mail off as sent (a lost letter)."""
     ledger.record(entry(5, "old-reference"))
     assert ledger.recorded([(5, "new-reference")]) == {}
     assert ledger.recorded([(5, "old-reference")]) == {

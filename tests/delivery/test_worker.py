@@ -252,7 +252,7 @@ async def test_a_confirmation_recorded_after_the_click_never_touches_the_letters
     (letter_row,) = await outbox_rows(harness)
     assert letter_row.kind == "letter" and letter_row.id != item.id
     await Acceptances(harness.resources.database).record(
-        Acceptance(item.id, "recording", "<late@provider>", now)
+        Acceptance(item.id, item.reference, "recording", "<late@provider>", now)
     )
     await dispatch.sent_many([Sent(item, Accepted("<late@provider>"), now)], "recording")
     assert await harness.deliver() == 1
