@@ -40,6 +40,9 @@ class LetterRow(Base):
     recipients: Mapped[str | None] = mapped_column(Text)  # JSON list of embassy addresses
     cc_sender: Mapped[bool] = mapped_column(Boolean, default=False)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The notice's link to this letter's PDF: only its hash; the raw token is in the
+    # notice's outbox row until the provider takes it, then only in the person's inbox.
+    pdf_token_hash: Mapped[str | None] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(255))
     # Our correlation id for the letter e-mail, handed to providers (never the letter id,
     # which is the secret of the status URL); webhooks find the letter by it.

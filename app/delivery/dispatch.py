@@ -24,7 +24,7 @@ from app.letters import repository
 from app.letters.mail_templates import MailTemplates
 from app.letters.outgoing import confirmation_email, letter_email, notice_email
 from app.letters.stored import Platform, StoredLetter
-from app.letters.tokens import new_reference
+from app.letters.tokens import new_reference, new_token, token_hash
 from app.stats.counters import PendingCounts, bump
 
 log = structlog.get_logger(__name__)
@@ -128,7 +128,7 @@ class Dispatch:
                                       self.templates, item.reference, now)
         if embassy is not None and not letter.erased and item.kind == "notice":
             return notice_email(letter, embassy, self.platform, self.templates,
-                                item.reference, now)
+                                item.reference, now, item.secret)
         await outbox.done(session, item.id)  # nothing left to send for this row
         return None
 
@@ -197,9 +197,12 @@ class Dispatch:
             await self.notify(session, row, now)
 
     async def notify(self, session: AsyncSession, row: LetterRow, now: datetime) -> None:
-        """Queue the bounce/failure notice to the person, once, if their data is still here."""
+        """Queue the bounce/failure notice to the person, once, if their data is still here,
+        with a fresh token for its link to the letter's PDF (held like the confirmation's)."""
         if row.erased_at is None and await outbox.for_letter(session, row.id, "notice") is None:
-            await outbox.enqueue(session, row.id, "notice", new_reference(), now)
+            token = new_token()
+            row.pdf_token_hash = token_hash(token)
+            await outbox.enqueue(session, row.id, "notice", new_reference(), now, token)
 
     async def retry(
         self, item: Claimed, owner: str, due: datetime, reason: str, now: datetime

@@ -10,7 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import IdempotencyRow, LetterEventRow, LetterRow, OutboxRow
 from app.letters.stored import StoredLetter
 
-PERSONAL = ("sender_name", "sender_email", "subject", "body", "recipients", "token_hash")
+PERSONAL = (
+    "sender_name", "sender_email", "subject", "body", "recipients", "token_hash",
+    "pdf_token_hash",
+)
 
 
 def stored(row: LetterRow) -> StoredLetter:
@@ -54,6 +57,18 @@ async def get_many(
 
 async def by_token(session: AsyncSession, token_hash: str) -> LetterRow | None:
     query = select(LetterRow).where(LetterRow.token_hash == token_hash).with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def by_pdf_token(
+    session: AsyncSession, letter_id: str, pdf_token_hash: str
+) -> LetterRow | None:
+    """The letter whose notice carried this PDF link, while it still holds the person's data.
+    One query for id and token together: a wrong token and an unknown id look the same."""
+    query = select(LetterRow).where(
+        LetterRow.id == letter_id, LetterRow.pdf_token_hash == pdf_token_hash,
+        LetterRow.erased_at.is_(None), LetterRow.body.is_not(None),
+    )
     return (await session.execute(query)).scalar_one_or_none()
 
 

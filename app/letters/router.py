@@ -1,7 +1,7 @@
 """HTTP for letters: compose (stateless) and the printable PDF."""
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import Response
@@ -57,14 +57,24 @@ async def compose_letter(
     return composed
 
 
+PDF_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "A printable letter"},
+}
+
+
+def pdf_response(pdf: bytes, embassy_id: str) -> Response:
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="letter-{embassy_id}.pdf"'},
+    )
+
+
 @router.post(
     "/pdf",
     summary="The letter as a printable PDF",
     response_class=Response,
-    responses={
-        200: {"content": {"application/pdf": {}}, "description": "A printable letter"},
-        **responses(404, 410, 422, 429),
-    },
+    responses={**PDF_ANSWER, **responses(404, 410, 422, 429)},
     dependencies=[ComposeRateLimit],
 )
 async def letter_pdf(
@@ -79,10 +89,4 @@ async def letter_pdf(
     pdf = render_pdf(
         printable(body, composed, ctx.now.date()), paper or paper_for(body.sender.country)
     )
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="letter-{composed.embassy.id}.pdf"',
-        },
-    )
+    return pdf_response(pdf, composed.embassy.id)
