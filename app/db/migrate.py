@@ -6,8 +6,10 @@ transaction begins IMMEDIATE (see database.py), so a second process waits for th
 
 from __future__ import annotations
 
+import ast
+import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, inspect, text
 
@@ -17,10 +19,6 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-# The newest revision in migrations/versions (a test checks that it is Alembic's head). A
-# database already there is left as it is without importing Alembic, which would stay
-# ~10 MiB resident in every server for a check that almost always finds nothing to do.
-HEAD = "0004"
 # Any constant 64-bit number, the same in every process of this service.
 ADVISORY_LOCK = 7_415_202_611
 
@@ -44,6 +42,37 @@ def _upgrade(connection: Connection) -> None:
     command.upgrade(config, "head")
 
 
+def head() -> str | None:
+    """The newest revision, read from the version files themselves (a test checks it is
+    Alembic's head); None where they do not make one line. A database already at head is
+    left as it is without importing Alembic, which would stay ~10 MiB resident in every
+    server for a check that almost always finds nothing to do."""
+    revisions: set[Any] = set()
+    parents: set[Any] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        names = _assigned(path.read_text(encoding="utf-8"))
+        revisions.add(names.get("revision"))
+        down = names.get("down_revision")
+        parents.update(down if isinstance(down, tuple) else (down,))
+    heads = revisions - parents
+    found = heads.pop() if len(heads) == 1 else None
+    return found if isinstance(found, str) else None
+
+
+def _assigned(source: str) -> dict[str, Any]:
+    """The module-level constants (`revision: str = "0005"`) of one version file."""
+    names: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                # A value that is not a constant is not one of the revision ids.
+                if isinstance(target, ast.Name):
+                    with contextlib.suppress(ValueError):
+                        names[target.id] = ast.literal_eval(node.value)
+    return names
+
+
 def _revisions(connection: Connection) -> list[str]:
     """What alembic_version holds: empty for a new database."""
     if not inspect(connection).has_table("alembic_version"):
@@ -56,7 +85,8 @@ async def migrate(database: Database) -> None:
     async with database.engine.connect() as connection:
         # Read without the lock: a revision another process is still writing is not seen
         # before it commits, and then this one waits for the lock and finds nothing to do.
-        if await connection.run_sync(_revisions) == [HEAD]:
+        newest = head()
+        if newest is not None and await connection.run_sync(_revisions) == [newest]:
             return
     async with database.engine.connect() as connection:
         if database.is_postgresql:
