@@ -15,7 +15,7 @@ from app.db.database import Database
 from app.db.models import LetterRow
 from app.delivery import outbox
 from app.delivery.address_health import bounced_among
-from app.delivery.budget import take_slots
+from app.delivery.budget import give_back, take_slots
 from app.delivery.outbox import Claimed
 from app.delivery.pacing import next_opening, next_utc_day, zone_of
 from app.delivery.provider import Accepted, OutgoingEmail
@@ -108,14 +108,13 @@ class Dispatch:
             if dead and len(dead) == len(set(a.lower() for a in letter.recipients)):
                 # Queued before the bounce was recorded: the platform sends there no more.
                 await outbox.done(session, item.id)
-                row.reason = "not sent: the embassy's address bounced hard since the letter " \
-                    "was written"
-                await repository.move(session, row, "failed", now)
-                await self.notify(session, row, now)
+                await self._fail(session, row, "not sent: the embassy's address bounced hard "
+                                 "since the letter was written", now)
                 return None
-            hold = await self._hold(session, letter, now)
+            hold = await self._hold(session, row, letter, now)
             if hold is not None:
                 row.not_before = hold
+                repository.mark(session, row, "queued", now)  # `sending` if claimed before
                 await outbox.retry_at(session, item.id, owner, hold, "paced", count_attempt=False)
                 return None
             row.not_before = None
@@ -133,19 +132,30 @@ class Dispatch:
         return None
 
     async def _hold(
-        self, session: AsyncSession, letter: StoredLetter, now: datetime
+        self, session: AsyncSession, row: LetterRow, letter: StoredLetter, now: datetime
     ) -> datetime | None:
-        """When a paced letter may go instead of now; None: now (a budget slot is taken)."""
+        """When a paced letter may go instead of now; None: now (it holds a budget slot for
+        today: taken now, or kept from an earlier attempt today)."""
         zone = self._zone(letter.embassy_id) if self.pacing.office_hours_only else None
         if zone is not None:
             opening = next_opening(now, zone)
             if opening is not None:
+                await self._give_back(session, row)  # a retry after closing: not today
                 return opening
-        limit = self.pacing.daily_limit
-        if limit and not await take_slots(session, letter.recipients, now.date(), limit):
+        limit, today = self.pacing.daily_limit, now.date()
+        if not limit or row.budget_day == today:
+            return None
+        if not await take_slots(session, letter.recipients, today, limit):
             tomorrow = next_utc_day(now)
             return (next_opening(tomorrow, zone) or tomorrow) if zone is not None else tomorrow
+        row.budget_day = today
         return None
+
+    async def _give_back(self, session: AsyncSession, row: LetterRow) -> None:
+        """The letter will not reach the embassy on the day it took its slot for."""
+        if row.budget_day is not None:
+            await give_back(session, repository.stored(row).recipients, row.budget_day)
+            row.budget_day = None
 
     def _zone(self, embassy_id: str) -> ZoneInfo | None:
         embassy = self.directory.find(embassy_id)
@@ -189,12 +199,21 @@ class Dispatch:
             if row is None or item.kind == "notice":
                 log.warning("email_failed", kind=item.kind, outbox_id=item.id)
                 return
-            row.reason = reason
             if item.kind == "confirmation":
+                row.reason = reason
                 await repository.erase(session, row, "failed", now)
                 return
-            await repository.move(session, row, "failed", now)
-            await self.notify(session, row, now)
+            await self._fail(session, row, reason, now)
+
+    async def _fail(
+        self, session: AsyncSession, row: LetterRow, reason: str, now: datetime
+    ) -> None:
+        """The letter will never reach the embassy: it fails, its budget slot is free again
+        (a provider's refusal never got there), and the person hears of it."""
+        row.reason = reason
+        await self._give_back(session, row)
+        await repository.move(session, row, "failed", now)
+        await self.notify(session, row, now)
 
     async def notify(self, session: AsyncSession, row: LetterRow, now: datetime) -> None:
         """Queue the bounce/failure notice to the person, once, if their data is still here,
