@@ -95,10 +95,14 @@ async def get_database(resources: Annotated[Resources, Depends(get_resources)]) 
     return resources.database
 
 
-async def get_partner_id(request: Request) -> str | None:
+def partner_id_of(request: Request) -> str | None:
     """The partner a request is counted for (its X-API-Key); None for an anonymous request."""
     partner = partner_of(request)
     return partner.id if partner else None
+
+
+async def get_partner_id(request: Request) -> str | None:
+    return partner_id_of(request)
 
 
 ResourcesDep = Annotated[Resources, Depends(get_resources)]

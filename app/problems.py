@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as SqlAlchemyTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import AppError, FieldError
+from app.json_body import is_json
 
 MEDIA_TYPE = "application/problem+json"
 log = structlog.get_logger(__name__)
@@ -82,13 +83,6 @@ async def _on_app_error(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _is_json(content_type: str | None) -> bool:
-    media = (content_type or "").split(";", 1)[0].strip().lower()
-    return media == "application/json" or (
-        media.startswith("application/") and media.endswith("+json")
-    )
-
-
 def _unsupported_media(request: Request, exc: RequestValidationError) -> bool:
     # FastAPI hands a JSON-body route the raw bytes when the content type is not JSON; the
     # error then sits at the body itself. Only JSON-body routes reach this, so form routes
@@ -96,7 +90,7 @@ def _unsupported_media(request: Request, exc: RequestValidationError) -> bool:
     at_body = any(
         tuple(e.get("loc", ())) == ("body",) and e.get("type") != "missing" for e in exc.errors()
     )
-    return at_body and not _is_json(request.headers.get("content-type"))
+    return at_body and not is_json(request.headers.get("content-type"))
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:

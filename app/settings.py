@@ -133,7 +133,9 @@ class Settings(BaseSettings):
         (), description="Comma-separated origins allowed besides the partners' own."
     )
     rate_limit_compose: str = Field(
-        "60/minute", description="Per client IP: POST /v1/letters/compose and /v1/letters/pdf."
+        "60/minute",
+        description="Per client IP: POST /v1/letters/compose, /v1/letters/pdf and "
+        "GET /v1/letters/{id}/pdf.",
     )
     rate_limit_send: str = Field("5/hour", description="Per client IP: POST /v1/letters.")
     rate_limit_partner: str = Field(

@@ -40,6 +40,9 @@ class LetterRow(Base):
     recipients: Mapped[str | None] = mapped_column(Text)  # JSON list of embassy addresses
     cc_sender: Mapped[bool] = mapped_column(Boolean, default=False)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The notice's link to this letter's PDF: only its hash; the raw token is in the
+    # notice's outbox row until the provider takes it, then only in the person's inbox.
+    pdf_token_hash: Mapped[str | None] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(255))
     # Our correlation id for the letter e-mail, handed to providers (never the letter id,
     # which is the secret of the status URL); webhooks find the letter by it.
@@ -48,6 +51,9 @@ class LetterRow(Base):
     provider_message_id: Mapped[str | None] = mapped_column(String(255), index=True)
     reason: Mapped[str | None] = mapped_column(Text)  # never personal: a code and a phrase
     not_before: Mapped[datetime | None] = mapped_column(Timestamp)
+    # The UTC day this letter holds a slot of its embassy addresses' daily budget: a retry
+    # or a claim after a crash that day takes no second one; a failure gives it back.
+    budget_day: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     expires_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(Timestamp, index=True)
@@ -67,7 +73,11 @@ class OutboxRow(Base):
     """One e-mail to send: written in the transaction that makes it due, deleted when done."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "due_at", "lease_expires_at"),)
+    # Ids are never reused (SQLite reuses the highest rowid without AUTOINCREMENT): a
+    # worker's late write by id (acceptance, done) must not land on a newer row.
+    __table_args__ = (
+        Index("ix_outbox_due", "due_at", "lease_expires_at"), {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     letter_id: Mapped[str] = mapped_column(ForeignKey("letters.id", ondelete="CASCADE"), index=True)

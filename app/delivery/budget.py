@@ -1,8 +1,13 @@
 """The daily budget per embassy address, counted in the database so it holds across workers,
-campaigns and partners: one conditional upsert per address takes a slot or says no."""
+campaigns and partners: one conditional upsert per address takes a slot or says no.
+
+A slot stands for a letter that reaches the embassy that day: the letter keeps its slot
+through retries (the caller remembers the day), and gives it back when it fails for good or
+is held to another day."""
 
 from datetime import date
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.models import EmbassySendRow
@@ -33,3 +38,16 @@ async def take_slots(
             return False
     await savepoint.commit()
     return True
+
+
+async def give_back(session: AsyncSession, addresses: tuple[str, ...], day: date) -> None:
+    """The slot a letter took at each of `addresses` on `day`, free again."""
+    await session.execute(
+        update(EmbassySendRow)
+        .where(
+            EmbassySendRow.address.in_({a.lower() for a in addresses}),
+            EmbassySendRow.day == day, EmbassySendRow.count > 0,
+        )
+        .values(count=EmbassySendRow.count - 1)
+        .execution_options(synchronize_session=False)
+    )

@@ -105,16 +105,18 @@ def confirmation_email(
 
 def notice_email(
     letter: StoredLetter, embassy: Embassy, platform: Platform, templates: MailTemplates,
-    reference: str, now: datetime,
+    reference: str, now: datetime, pdf_token: str | None,
 ) -> OutgoingEmail:
-    """The letter bounced or failed: a copy, and the embassy's other ways in."""
+    """The letter bounced or failed: a copy, and the embassy's other ways in, among them a
+    link to this very letter as a PDF (none for a notice queued before links had tokens)."""
     t = texts(letter.language)
     subject = t["notice_subject"].format(embassy=embassy.name)
+    pdf_url = platform.pdf_url(letter.id, pdf_token) if pdf_token else None
     context: dict[str, Any] = {
         "t": t, "language": letter.language, "subject": subject,
         "intro": t["notice_intro"].format(embassy=embassy.name),
         "reason": letter.reason, "website": embassy.website, "address": embassy.address,
-        "pdf": t["pdf"].format(url=f"{platform.public_url.rstrip('/')}/docs#/letters"),
+        "pdf": t["pdf"].format(url=pdf_url) if pdf_url else None, "pdf_url": pdf_url,
         "copy": copy_of(letter, platform),
     }
     bodies = (templates.text("notice", **context), templates.html("notice", **context))

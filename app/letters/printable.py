@@ -6,6 +6,7 @@ from app.directory.models import Embassy
 from app.letters.country_names import country_name
 from app.letters.pdf import Paper, PrintableLetter
 from app.letters.schemas import ComposeRequest, ComposeResponse
+from app.letters.stored import StoredLetter
 
 # Countries that print on US Letter; the rest of the world uses A4.
 LETTER_PAPER = frozenset(
@@ -36,5 +37,19 @@ def printable(req: ComposeRequest, composed: ComposeResponse, today: date) -> Pr
         subject=composed.subject,
         body=composed.body,
         language=composed.language,
+        dated=today,
+    )
+
+
+def printable_stored(letter: StoredLetter, embassy: Embassy, today: date) -> PrintableLetter:
+    """A letter the platform could not deliver, to post instead. No return line: the row
+    keeps neither the person's city nor whether they signed with initials, and a name
+    printed where the person chose initials could put them at risk."""
+    return PrintableLetter(
+        recipient=postal_lines(embassy, letter.language),
+        return_line=None,
+        subject=letter.subject or "",
+        body=letter.body or "",
+        language=letter.language,
         dated=today,
     )

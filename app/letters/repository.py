@@ -10,7 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db.models import IdempotencyRow, LetterEventRow, LetterRow, OutboxRow
 from app.letters.stored import StoredLetter
 
-PERSONAL = ("sender_name", "sender_email", "subject", "body", "recipients", "token_hash")
+PERSONAL = (
+    "sender_name", "sender_email", "subject", "body", "recipients", "token_hash",
+    "pdf_token_hash",
+)
+
+
+def recipients(row: LetterRow) -> tuple[str, ...]:
+    """The embassy addresses the letter goes to (none once erased)."""
+    return tuple(json.loads(row.recipients or "[]"))
 
 
 def stored(row: LetterRow) -> StoredLetter:
@@ -18,7 +26,7 @@ def stored(row: LetterRow) -> StoredLetter:
         id=row.id, campaign_id=row.campaign_id, embassy_id=row.embassy_id, country=row.country,
         language=row.language, partner_id=row.partner_id, status=row.status,
         sender_name=row.sender_name, sender_email=row.sender_email, subject=row.subject,
-        body=row.body, recipients=tuple(json.loads(row.recipients or "[]")),
+        body=row.body, recipients=recipients(row),
         cc_sender=row.cc_sender, message_id=row.message_id, reference=row.reference,
         reason=row.reason, not_before=row.not_before, created_at=row.created_at,
         expires_at=row.expires_at, sent_at=row.sent_at,
@@ -54,6 +62,18 @@ async def get_many(
 
 async def by_token(session: AsyncSession, token_hash: str) -> LetterRow | None:
     query = select(LetterRow).where(LetterRow.token_hash == token_hash).with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def by_pdf_token(
+    session: AsyncSession, letter_id: str, pdf_token_hash: str
+) -> LetterRow | None:
+    """The letter whose notice carried this PDF link, while it still holds the person's data.
+    One query for id and token together: a wrong token and an unknown id look the same."""
+    query = select(LetterRow).where(
+        LetterRow.id == letter_id, LetterRow.pdf_token_hash == pdf_token_hash,
+        LetterRow.erased_at.is_(None), LetterRow.body.is_not(None),
+    )
     return (await session.execute(query)).scalar_one_or_none()
 
 

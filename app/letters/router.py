@@ -1,70 +1,92 @@
 """HTTP for letters: compose (stateless) and the printable PDF."""
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from pydantic import TypeAdapter
 
-from app.deps import PartnerIdDep, ResourcesDep, client_ip_of, resources_of, services_of
+from app import json_body
+from app.deps import client_ip_of, partner_id_of, resources_of, services_of
 from app.letters.compose import Context, compose
 from app.letters.pdf import Paper, render_pdf
 from app.letters.printable import paper_for, printable
 from app.letters.recipients import mail_policy
 from app.letters.schemas import ComposeRequest, ComposeResponse
-from app.partners.rate_deps import ComposeRateLimit
+from app.partners.rate_deps import ComposeRateLimit, compose_limit
 from app.problems import responses
 
 router = APIRouter(prefix="/letters", tags=["letters"])
 
 
-async def _context(
-    request: Request,
-    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> Context:
-    # The services read directly, not a dependency per part: each one FastAPI solves costs
-    # every compose request (the hot path), see app/deps.py.
+def context_of(request: Request) -> Context:
+    """What compose reads besides the body. The services read directly, not a dependency per
+    part: each one FastAPI solves costs every request (see app/deps.py)."""
     services = services_of(request)
     return Context(
         geo=services.geo,
         directory=services.directory,
         campaigns=services.campaigns,
-        accept_language=accept_language,
+        accept_language=request.headers.get("accept-language"),
         client_ip=client_ip_of(request),
         now=datetime.now(UTC),
         mail=mail_policy(services.settings, resources_of(request).bounced.addresses),
     )
 
 
+async def _context(request: Request) -> Context:
+    return context_of(request)
+
+
 ContextDep = Annotated[Context, Depends(_context)]
+_ANSWER = TypeAdapter(ComposeResponse)
 
 
 @router.post(
     "/compose",
     summary="Compose a letter and the links that send it",
+    response_model=ComposeResponse,
     responses=responses(404, 410, 422, 429),
-    dependencies=[ComposeRateLimit],
+    openapi_extra=json_body.documented(ComposeRequest),
 )
-async def compose_letter(
-    ctx: ContextDep, body: ComposeRequest, resources: ResourcesDep, partner_id: PartnerIdDep
-) -> ComposeResponse:
+async def compose_letter(request: Request) -> Response:
     """The letter in the person's language, addressed to the right embassy. Nothing is stored."""
+    # The hot path reads its body, limit and context itself (app/json_body.py says why), in
+    # FastAPI's order: malformed JSON, then the rate limit (bad fields are counted), then
+    # the fields. The partner key is checked before, by the app's own dependency.
+    received = await json_body.read_json(request)
+    await compose_limit(request)
+    body = json_body.validated(ComposeRequest, received)
+    ctx = context_of(request)
     composed = compose(ctx, body)
     # Counted in memory (flushed every few seconds): no database write on this hot path.
-    resources.pending.count(
-        "composed", composed.campaign_id, composed.embassy.country, partner_id, ctx.now.date()
+    resources_of(request).pending.count(
+        "composed", composed.campaign_id, composed.embassy.country, partner_id_of(request),
+        ctx.now.date(),
     )
-    return composed
+    # As FastAPI serializes a response model; the answer is ours, so it is not re-validated.
+    return Response(_ANSWER.dump_json(composed), media_type="application/json")
+
+
+PDF_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "A printable letter"},
+}
+
+
+def pdf_response(pdf: bytes, embassy_id: str) -> Response:
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="letter-{embassy_id}.pdf"'},
+    )
 
 
 @router.post(
     "/pdf",
     summary="The letter as a printable PDF",
     response_class=Response,
-    responses={
-        200: {"content": {"application/pdf": {}}, "description": "A printable letter"},
-        **responses(404, 410, 422, 429),
-    },
+    responses={**PDF_ANSWER, **responses(404, 410, 422, 429)},
     dependencies=[ComposeRateLimit],
 )
 async def letter_pdf(
@@ -79,10 +101,4 @@ async def letter_pdf(
     pdf = render_pdf(
         printable(body, composed, ctx.now.date()), paper or paper_for(body.sender.country)
     )
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="letter-{composed.embassy.id}.pdf"',
-        },
-    )
+    return pdf_response(pdf, composed.embassy.id)

@@ -10,7 +10,9 @@ from app.deps import CampaignsDep, DirectoryDep, PartnerIdDep, ResourcesDep
 from app.errors import AppError
 from app.letters import sending
 from app.letters.confirm_page import confirm_page
-from app.letters.router import ContextDep
+from app.letters.pdf import Paper, render_pdf
+from app.letters.printable import paper_for
+from app.letters.router import PDF_ANSWER, ContextDep, pdf_response
 from app.letters.schemas import ReportedRequest
 from app.letters.send_schemas import (
     ConfirmAnswer,
@@ -20,7 +22,8 @@ from app.letters.send_schemas import (
     SendRequest,
 )
 from app.letters.status import read
-from app.partners.rate_deps import SendRateLimit
+from app.letters.stored_pdf import stored_printable
+from app.partners.rate_deps import ComposeRateLimit, SendRateLimit
 from app.problems import responses
 
 router = APIRouter(prefix="/letters", tags=["sending"])
@@ -123,6 +126,34 @@ async def letter_status(
 ) -> LetterState:
     """Its status, every status it went through, and its embassy."""
     return await read(resources.database, directory, letter_id, datetime.now(UTC))
+
+
+@router.get(
+    "/{letter_id}/pdf",
+    summary="The person's own letter as a printable PDF (the link in a bounce notice)",
+    response_class=Response,
+    responses={**PDF_ANSWER, **responses(404, 422, 429)},
+    dependencies=[ComposeRateLimit],  # rendering costs what POST /v1/letters/pdf costs
+)
+async def stored_letter_pdf(
+    letter_id: str, resources: ResourcesDep, directory: DirectoryDep,
+    token: Annotated[str, Query(
+        max_length=200, description="The token from the link in the notice e-mail.",
+        examples=["hV3q0m5bXo7kQ2cZ4yJ9uR1tW8eA6sD0fG3hK5lN7pM"],
+    )],
+    paper: Annotated[Paper | None, Query(
+        description="`a4` or `letter`; default by the embassy's country (the person's own "
+        "is not kept)",
+    )] = None,
+) -> Response:
+    """Only the link in the bounce or failure notice opens it, and only while the letter
+    keeps the person's data (`LETTERS_RETENTION_DAYS`; erasing it ends the link). A wrong
+    token, an unknown letter and an erased one are the same 404."""
+    now = datetime.now(UTC)
+    letter, embassy = await stored_printable(
+        resources.database, directory, letter_id, token, now.date()
+    )
+    return pdf_response(render_pdf(letter, paper or paper_for(embassy.country)), embassy.id)
 
 
 @router.delete(

@@ -181,7 +181,9 @@ async def confirm(
             row.token_hash = None
             pending = await outbox.for_letter(session, row.id, "confirmation")
             if pending is not None:
-                await session.delete(pending)
+                # A statement, not the ORM's delete: the worker may have deleted the row
+                # meanwhile (it records the confirmation as sent as the person clicks).
+                await outbox.done(session, pending.id)
             await outbox.enqueue(session, row.id, "letter", row.reference or "", now)
             await repository.move(session, row, "queued", now)
     if expired:

@@ -53,3 +53,6 @@ class Platform:
 
     def confirm_url(self, token: str) -> str:
         return f"{self.public_url.rstrip('/')}/v1/letters/confirm?token={token}"
+
+    def pdf_url(self, letter_id: str, token: str) -> str:
+        return f"{self.status_url(letter_id)}/pdf?token={token}"

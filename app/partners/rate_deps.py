@@ -21,5 +21,6 @@ class RateLimit:
         await runtime.check_rate(self.scope, client_ip_of(request), partner_of(request))
 
 
-ComposeRateLimit: Any = Depends(RateLimit("compose"))
+compose_limit = RateLimit("compose")  # also called directly by the compose route
+ComposeRateLimit: Any = Depends(compose_limit)
 SendRateLimit: Any = Depends(RateLimit("send"))

@@ -14,6 +14,7 @@ from app.main import create_app
 from app.services import Services
 from app.settings import Settings
 from tests.fakes.smtp_relay import RelayHandler, running_relay
+from tests.pdf_text import pdf_text
 from tests.send_fixtures import BERN, PERSON, send_body
 
 TOKEN = re.compile(r"/v1/letters/confirm\?token=([A-Za-z0-9_-]+)")
@@ -109,3 +110,45 @@ async def test_a_letter_signed_with_initials_names_no_one_in_its_headers(
     assert parseaddr(str(letter["From"]))[0] == "J. G. via Embassy Letters"
     assert parseaddr(str(letter["Reply-To"])) == ("J. G.", PERSON)
     assert "Groß" not in letter.as_string()
+
+
+PDF_LINK = re.compile(
+    r"https://letters\.example(/v1/letters/[A-Za-z0-9_-]+/pdf\?token=[A-Za-z0-9_-]+)"
+)
+
+
+def html_of(message: EmailMessage) -> str:
+    part = message.get_body(("html",))
+    assert part is not None
+    return str(part.get_content())  # type: ignore[attr-defined]
+
+
+async def test_a_refused_letter_brings_a_notice_in_its_language_with_a_link_to_its_pdf(
+    client: httpx.AsyncClient, relay: tuple[RelayHandler, int]
+) -> None:
+    handler = relay[0]
+    handler.rcpt_replies[BERN] = f"550 5.1.1 <{BERN}>: Recipient address rejected"
+    body = send_body(language="de", sender={"name": "Jürgen Groß"})
+    created = await client.post("/v1/letters", json=body)
+    assert created.status_code == 202, created.text
+    (confirmation,) = await handler.arrived(1)
+    found = TOKEN.search(text_of(confirmation.parsed()))
+    assert found is not None
+    await client.get("/v1/letters/confirm", params={"token": found.group(1)})
+
+    notice = (await handler.arrived(2))[1]  # the letter itself was refused at RCPT
+    assert notice.rcpt_tos == (PERSON,)
+    mail = notice.parsed()
+    assert "ist nicht angekommen" in str(mail["Subject"])  # the letter's language
+    text = text_of(mail)
+    assert "Ein Brief zum Ausdrucken und Versenden:" in text
+    link = PDF_LINK.search(text)
+    assert link is not None, text
+    assert link.group(1).startswith(f"/v1/letters/{created.json()['id']}/pdf?token=")
+    assert f'href="https://letters.example{link.group(1)}"' in html_of(mail).replace("&amp;", "&")
+
+    pdf = await client.get(link.group(1))
+    assert pdf.status_code == 200, pdf.text
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert "Jürgen Groß" in pdf_text(pdf.content)  # the letter as it was written

@@ -88,6 +88,11 @@ async def test_a_bounce_counts_against_the_address_and_tells_the_person(
     assert await sent.deliver() == 1
     (notice,) = sent.provider.to(PERSON)[-1:]
     assert "did not arrive" in notice.subject and "Jane Doe" in notice.text
+    link = f"/v1/letters/{row.id}/pdf?token="
+    assert f"A printable letter to post: https://letters.example{link}" in notice.text
+    token = notice.text.split(link)[1].split()[0]
+    pdf = await sent.client.get(link + token)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     # The CLI's adapter runs its own event loop, as `embassies check` does.
     report = await asyncio.to_thread(bounce_report, hook_settings)
     assert report[0].endswith("1 addresses")

@@ -5,7 +5,7 @@ import asyncio
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,14 +13,15 @@ import pytest
 from sqlalchemy import event, select
 
 from app.db.database import Database
-from app.db.models import LetterRow, OutboxRow
+from app.db.models import EmbassySendRow, LetterRow, OutboxRow
 from app.delivery import outbox
 from app.delivery.acceptances import Acceptance, Acceptances
-from app.delivery.dispatch import Pacing
-from app.delivery.provider import PermanentSendError, TransientSendError
+from app.delivery.dispatch import Pacing, Sent
+from app.delivery.provider import Accepted, PermanentSendError, TransientSendError
 from app.delivery.worker import Worker, WorkerConfig
 from app.services import Services
 from app.settings import Settings
+from tests.fakes.worker_process import held_by
 from tests.send_fixtures import BERN, PERSON, Harness, harness_for, send_body
 
 
@@ -181,7 +182,7 @@ async def test_an_acceptance_recorded_before_the_worker_died_is_finished_not_res
         (item,) = await outbox.claim(session, "dead-worker", clock.now, lease, 10)
     assert await dispatch.prepare(item, "dead-worker", clock.now) is not None
     await Acceptances(queued.resources.database).record(
-        Acceptance(item.id, "smtp", "<given@relay>", clock.now)
+        Acceptance(item.id, item.reference, "smtp", "<given@relay>", clock.now)
     )
     assert (await status(queued, letter_id))["status"] == "sending"
     survivor = worker(queued, clock, lease=lease)
@@ -195,34 +196,87 @@ async def test_an_acceptance_recorded_before_the_worker_died_is_finished_not_res
     assert (row.provider, row.provider_message_id) == ("smtp", "<given@relay>")
 
 
-async def test_acceptances_that_come_together_are_written_together(queued: Harness) -> None:
-    """The duplicate window is the acceptance write: ten at once go in fewer statements
-    than ten (one executemany while the first is on its way), and every one is durable."""
+async def test_acceptances_that_come_together_are_all_durable(queued: Harness) -> None:
+    """Ten at once are all recorded when their writes return; on PostgreSQL in fewer
+    statements than ten (one executemany while the first is on its way), on SQLite each
+    into the ledger as it comes."""
     await post(queued, 10)
     database = queued.resources.database
     now = datetime.now(UTC)
     async with database.begin() as session:
         items = await outbox.claim(session, "w", now, timedelta(seconds=30), 10)
     statements: list[int] = []
-    engine = (database.urgent or database.engine).sync_engine
 
     def seen(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
         if sql.lstrip().upper().startswith("UPDATE OUTBOX"):
             statements.append(len(params) if many else 1)
 
-    event.listen(engine, "before_cursor_execute", seen)
+    engine = database.urgent.sync_engine if database.urgent is not None else None
+    if engine is not None:
+        event.listen(engine, "before_cursor_execute", seen)
+    acceptances = Acceptances(database)
     try:
-        acceptances = Acceptances(database)
         await asyncio.gather(*(
-            acceptances.record(Acceptance(i.id, "smtp", f"<{i.id}@relay>", now)) for i in items
+            acceptances.record(Acceptance(i.id, i.reference, "smtp", f"<{i.id}@relay>", now))
+            for i in items
         ))
     finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    assert sum(statements) == 10 and len(statements) < 10
-    rows = await outbox_rows(queued)
-    assert {(r.accepted_by, r.provider_message_id) for r in rows} == {
+        acceptances.close()
+        if engine is not None:
+            event.remove(engine, "before_cursor_execute", seen)
+    if engine is not None:
+        assert sum(statements) == 10 and len(statements) < 10
+    held = await held_by(database, "w")
+    assert {(h.accepted_by, h.provider_message_id) for h in held} == {
         ("smtp", f"<{i.id}@relay>") for i in items
     }
+
+
+async def test_a_confirmation_recorded_after_the_click_never_touches_the_letters_email(
+    harness: Harness,
+) -> None:
+    """The person clicks while the worker is still recording their confirmation e-mail:
+    the click deletes that outbox row and adds the letter's. The worker's late writes name
+    the old row's id, which must never be the new row's (SQLite reused the highest rowid
+    once the table was empty, so the letter's row took the acceptance and was deleted)."""
+    assert (await harness.client.post("/v1/letters", json=send_body())).status_code == 202
+    dispatch = harness.resources.worker.dispatch
+    now = datetime.now(UTC)
+    async with harness.resources.database.begin() as session:
+        (item,) = await outbox.claim(session, "w", now, timedelta(seconds=30), 10)
+        (ready,) = await dispatch.prepare_many(session, [item], "w", now)
+    assert ready.email is not None and item.kind == "confirmation"
+    page = await harness.client.get("/v1/letters/confirm",
+                                    params={"token": harness.token(ready.email)})
+    assert page.status_code == 200
+    (letter_row,) = await outbox_rows(harness)
+    assert letter_row.kind == "letter" and letter_row.id != item.id
+    await Acceptances(harness.resources.database).record(
+        Acceptance(item.id, item.reference, "recording", "<late@provider>", now)
+    )
+    await dispatch.sent_many([Sent(item, Accepted("<late@provider>"), now)], "recording")
+    assert await harness.deliver() == 1
+    assert len(harness.provider.to(BERN)) == 1
+
+
+async def test_a_claim_reads_the_bounced_addresses_once_for_all_its_letters(
+    queued: Harness,
+) -> None:
+    await post(queued, 5)
+    engine = queued.resources.database.engine.sync_engine
+    reads: list[str] = []
+
+    def seen(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        if "address_health" in sql.lower():
+            reads.append(sql)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert await worker(queued, Clock(datetime.now(UTC)), concurrency=5).run_once() == 5
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(reads) == 1
+    assert len(queued.provider.to(BERN)) == 5
 
 
 async def test_two_workers_never_send_the_same_letter(queued: Harness, database_url: str) -> None:
@@ -294,6 +348,83 @@ async def test_the_budget_is_shared_by_workers_on_the_same_database(
     finally:
         await other.dispose()
     assert len(queued.provider.to(BERN)) == 4
+
+
+async def slots_used(harness: Harness, day: date) -> int:
+    async with harness.resources.database.begin() as session:
+        used = await session.scalar(select(EmbassySendRow.count).where(
+            EmbassySendRow.address == BERN, EmbassySendRow.day == day))
+    return int(used or 0)
+
+
+@pytest.mark.parametrize("failure", [
+    PermanentSendError("smtp 550: mailbox unavailable"),
+    TransientSendError("smtp 421: busy"),  # the last allowed attempt: it gives up
+])
+async def test_a_letter_that_failed_gives_its_slot_back(
+    queued: Harness, failure: Exception
+) -> None:
+    """The embassy never got it: the day's budget is for letters that reach it."""
+    await post(queued, 2)
+    clock = Clock(later_today())
+    w = worker(queued, clock, pacing=Pacing(daily_limit=1), concurrency=1, max_attempts=1)
+    queued.provider.failures = [failure]
+    assert await w.run_once() == 1  # the first letter fails
+    assert await slots_used(queued, clock.now.date()) == 0
+    while await w.run_once():  # its notice, and the second letter on the same day
+        pass
+    assert len(queued.provider.to(BERN)) == 1
+    assert await slots_used(queued, clock.now.date()) == 1
+
+
+async def test_a_retried_letter_keeps_its_one_slot(queued: Harness) -> None:
+    (letter_id,) = await post(queued)
+    clock = Clock(later_today())
+    w = worker(queued, clock, pacing=Pacing(daily_limit=1))
+    queued.provider.failures = [TransientSendError("smtp 421: busy")]
+    assert await w.run_once() == 1
+    assert await slots_used(queued, clock.now.date()) == 1
+    clock.advance(seconds=3)  # the first retry is due within 2 s and jitter
+    assert await w.run_once() == 1
+    assert (await status(queued, letter_id))["status"] == "sent"  # not held for tomorrow
+    assert len(queued.provider.to(BERN)) == 1
+    assert await slots_used(queued, clock.now.date()) == 1
+
+
+async def test_a_letter_claimed_again_after_a_crash_keeps_its_one_slot(queued: Harness) -> None:
+    (letter_id,) = await post(queued)
+    clock = Clock(later_today())
+    lease = timedelta(seconds=30)
+    dead = worker(queued, clock, pacing=Pacing(daily_limit=1), lease=lease)
+    async with queued.resources.database.begin() as session:  # claimed, made ready, then died
+        await dead.dispatch.prepare_many(
+            session, await outbox.claim(session, "dead", clock.now, lease, 10), "dead", clock.now
+        )
+    assert await slots_used(queued, clock.now.date()) == 1
+    clock.advance(seconds=31)
+    assert await worker(queued, clock, pacing=Pacing(daily_limit=1), lease=lease).run_once() == 1
+    assert (await status(queued, letter_id))["status"] == "sent"
+    assert await slots_used(queued, clock.now.date()) == 1
+
+
+async def test_a_retry_held_past_closing_time_gives_the_days_slot_back(
+    queued: Harness,
+) -> None:
+    (letter_id,) = await post(queued)
+    friday = datetime.now(UTC).date() + timedelta(days=1)
+    while friday.weekday() != 4:
+        friday += timedelta(days=1)
+    closing = datetime.combine(friday, time(18, 0), ZoneInfo("Europe/Zurich")).astimezone(UTC)
+    clock = Clock(closing - timedelta(seconds=1))
+    w = worker(queued, clock, pacing=Pacing(daily_limit=1, office_hours_only=True))
+    queued.provider.failures = [TransientSendError("smtp 421: busy")]
+    assert await w.run_once() == 1
+    assert await slots_used(queued, friday) == 1
+    clock.advance(seconds=3)  # the retry comes after 18:00 in Bern
+    assert await w.run_once() == 1
+    answer = await status(queued, letter_id)
+    assert answer["status"] == "queued" and answer["not_before"] is not None
+    assert await slots_used(queued, friday) == 0  # it goes on Monday, on Monday's budget
 
 
 async def test_office_hours_hold_letters_until_the_embassy_opens(queued: Harness) -> None:

@@ -2,6 +2,7 @@
 what it does and shows a request and an answer; every field says what it is and shows a
 value."""
 
+import re
 from typing import Any
 
 import pytest
@@ -59,3 +60,11 @@ def test_the_compose_example_is_a_whole_request(spec: dict[str, Any]) -> None:
     assert example["sender"]["name"] == "Jane Doe"
     answer = op["responses"]["200"]["content"]["application/json"]["example"]
     assert answer["embassy"]["id"] and answer["links"]["mailto"].startswith("mailto:")
+
+
+def test_every_reference_names_a_component(spec: dict[str, Any]) -> None:
+    """A route that reads its own body (app.json_body.documented) names its schema by
+    reference; another route must bring that schema into the components."""
+    refs = set(re.findall(r"'\$ref': '#/components/schemas/([^']+)'", repr(spec)))
+    assert "ComposeRequest" in refs
+    assert refs - set(spec["components"]["schemas"]) == set()

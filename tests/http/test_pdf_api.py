@@ -7,9 +7,7 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-
-def text_of(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+from tests.pdf_text import pdf_text as text_of
 
 
 async def test_the_printable_letter_carries_address_date_and_signature(
