@@ -1,9 +1,10 @@
 """Scale-out on this machine: 2 API processes and 2 workers on PostgreSQL and Redis.
 
-`python -m bench.bench_scale [--letters 400] [--requests 120]`
+`python -m bench.bench_scale [--letters 400] [--requests 120] [--sqlite]`
 
-Two `python -m app serve` (the worker not in-process) share a fresh PostgreSQL database and
-one Redis key prefix, made for this run and removed afterwards.
+Two `python -m app serve` (the worker not in-process) share a fresh PostgreSQL database (or,
+with --sqlite, a fresh SQLite file) and one Redis key prefix, made for this run and removed
+afterwards.
 (a) Rate limits hold across processes: with LETTERS_RATE_LIMIT_COMPOSE=50/minute, composes
     sent alternately to both APIs from one client IP admit 50 in total.
 (b) Delivery with 1 and with 2 `python -m app worker` processes (four runs: 1, 2, 2, 1) to
@@ -186,12 +187,14 @@ async def _delivered_once(database_url: str, postmark: PostmarkServer) -> tuple[
     return lost, duplicated, len(set(seen) - stored)
 
 
-def run(letters: int = 400, requests: int = 120) -> dict[str, float]:
+def run(letters: int = 400, requests: int = 120, sqlite: bool = False) -> dict[str, float]:
     with ExitStack() as stack:
-        database_url = stack.enter_context(fresh_postgres("bench_scale"))
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        # SQLite: the APIs migrate the new file as they start (safe when they start together).
+        database_url = f"sqlite+aiosqlite:///{folder / 'scale.db'}" if sqlite \
+            else stack.enter_context(fresh_postgres("bench_scale"))
         prefix = stack.enter_context(redis_prefix("bench-scale"))
         postmark = stack.enter_context(PostmarkServer(delay=DELAY))
-        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         env = _env(database_url, prefix, postmark)
         apis = [stack.enter_context(serve(env)) for _ in range(2)]
         admitted, refused = rate_limit(apis, requests)
@@ -222,8 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--letters", type=int, default=400,
                         help="letters per delivery run (4 runs: 1, 2, 2, 1 workers)")
     parser.add_argument("--requests", type=int, default=120, help="composes for (a)")
+    parser.add_argument("--sqlite", action="store_true",
+                        help="a SQLite file instead of PostgreSQL (one write lock for all)")
     args = parser.parse_args(argv)
-    for name, value in run(args.letters, args.requests).items():
+    for name, value in run(args.letters, args.requests, args.sqlite).items():
         print(f"{name:28} {value:10.1f}")
     return 0
 
