@@ -79,14 +79,16 @@ async def opened(
         dispatch = Dispatch(database, directory, platform, templates, pacing)
         bounced = BouncedAddresses()
         await bounced.refresh(database)
-        yield Resources(
-            database=database, provider=chosen, templates=templates, platform=platform,
-            policy=Policy(settings.require_confirmation,
-                          timedelta(hours=settings.confirmation_ttl_hours)),
-            pending=PendingCounts(),
-            worker=Worker(database, chosen, dispatch, worker_config(settings)),
-            bounced=bounced,
-        )
+        worker = Worker(database, chosen, dispatch, worker_config(settings))
+        try:
+            yield Resources(
+                database=database, provider=chosen, templates=templates, platform=platform,
+                policy=Policy(settings.require_confirmation,
+                              timedelta(hours=settings.confirmation_ttl_hours)),
+                pending=PendingCounts(), worker=worker, bounced=bounced,
+            )
+        finally:
+            worker.close()
     finally:
         await chosen.aclose()
         await http.aclose()

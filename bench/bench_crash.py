@@ -26,7 +26,7 @@ from app.db.models import LetterRow, OutboxRow
 from app.settings import Settings
 from bench.bench_delivery import _databases, _store
 from tests.fakes.smtp_relay import RelayHandler, running_relay
-from tests.fakes.worker_process import start_worker, worker_env
+from tests.fakes.worker_process import held_by, owned_by, start_worker, worker_env
 
 LEASE_SECONDS = "2"  # short, so a killed worker's e-mails come back soon
 
@@ -38,13 +38,7 @@ async def _outbox_left(database: Database) -> int:
 
 async def _held_unrecorded(database: Database, pid: int) -> int:
     """Rows the killed worker `pid` still held whose acceptance was not recorded."""
-    async with database.begin() as session:
-        held = await session.scalar(
-            select(func.count()).select_from(OutboxRow).where(
-                OutboxRow.lease_owner.like(f"%-{pid}-%"), OutboxRow.accepted_at.is_(None)
-            )
-        )
-    return int(held or 0)
+    return sum(item.accepted_by is None for item in await held_by(database, owned_by(pid)))
 
 
 async def crash_run(

@@ -1,5 +1,10 @@
 """Over HTTP: start-up, resident memory, and compose throughput against /healthz (wrk).
 
+Resident memory (VmRSS, MiB) three times: of a process that has only imported what
+`serve` imports; of the server once healthy and warmed by 20 composes ("after load":
+directory, gazetteer, time-zone polygons, database, templates all loaded); and of the same
+server after the two wrk runs.
+
 wrk comes from Debian's packages; this installs it when missing (as root, like CI).
 Rate limits are lifted for the run: the bench measures the service, not its limiter.
 """
@@ -8,12 +13,13 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import httpx
 
-from bench.server import Server, serve
+from bench.server import ROOT, Server, serve
 
 CONNECTIONS, THREADS, SECONDS = 32, 2, 8
 COMPOSE = {"campaign_id": "navalny-appeal", "language": "en",
@@ -56,6 +62,18 @@ def _compose_script(folder: Path) -> Path:
     return script
 
 
+# What `python -m app serve` imports before it loads anything.
+IMPORTS = ("import uvicorn, app.logs, app.main, app.settings\n"
+           "from bench.server import rss_mib\n"
+           "print(rss_mib())")
+
+
+def rss_after_import() -> float:
+    out = subprocess.run([sys.executable, "-c", IMPORTS], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    return float(out)
+
+
 def _warm(server: Server) -> None:
     with httpx.Client(base_url=server.url) as client:
         for _ in range(20):
@@ -69,8 +87,10 @@ def run() -> dict[str, float]:
         rss = server.rss_mb()
         health = _wrk(wrk, f"{server.url}/healthz")
         compose = _wrk(wrk, f"{server.url}/v1/letters/compose", _compose_script(Path(tmp)))
+        rss_loaded = server.rss_mb()
     return {
-        "startup_to_healthy_s": server.startup_s, "rss_after_load_mb": rss,
+        "startup_to_healthy_s": server.startup_s, "rss_after_import_mb": rss_after_import(),
+        "rss_after_load_mb": rss, "rss_after_load_test_mb": rss_loaded,
         "healthz_rps": health["rps"], "healthz_p50_ms": health["p50_ms"],
         "healthz_p99_ms": health["p99_ms"],
         "compose_rps": compose["rps"], "compose_p50_ms": compose["p50_ms"],

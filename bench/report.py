@@ -68,7 +68,10 @@ SPECS: dict[str, Spec] = {
     "compose_latin_us": Spec("compose in-process, Latin-script languages", "µs"),
     # over HTTP (wrk, 32 connections)
     "startup_to_healthy_s": Spec("start-up to healthy", "s", Target(LT, 2)),
-    "rss_after_load_mb": Spec("RSS after load", "MiB", Target(LT, 150)),
+    "rss_after_import_mb": Spec("RSS after the imports of serve", "MiB"),
+    # The "150 MB": 143 MiB, so the figure meets it read either way.
+    "rss_after_load_mb": Spec("RSS after load", "MiB", Target(LT, 143)),
+    "rss_after_load_test_mb": Spec("RSS after the HTTP load test", "MiB"),
     "healthz_rps": Spec("HTTP /healthz", "req/s"),
     "healthz_p50_ms": Spec("HTTP /healthz p50", "ms"),
     "healthz_p99_ms": Spec("HTTP /healthz p99", "ms"),

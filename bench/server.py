@@ -22,10 +22,15 @@ class Server:
     startup_s: float  # process start until /healthz answers 200
 
     def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmRSS")
+        return rss_mib(self.pid)
+
+
+def rss_mib(pid: int | str = "self") -> float:
+    """Resident memory of a process in MiB (VmRSS, which Linux gives in KiB)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
 
 
 def free_port() -> int:

@@ -26,20 +26,18 @@ class WriterTurns:
 
     A transaction waiting on SQLite's busy handler sleeps in steps of up to 100 ms however
     soon the lock frees (a delivery worker saw 700 ms waits); waiting here hands the lock on
-    the moment it frees, in order, and `urgent` waiters (an acceptance to record, the
-    duplicate window) before the others. Other processes still meet the busy handler."""
+    the moment it frees, in order. Other processes still meet the busy handler. (What must
+    not wait at all, a provider's acceptance, has a file of its own: delivery/ledger.py.)"""
 
     def __init__(self) -> None:
         self.busy = False
-        self.waiting: tuple[deque[asyncio.Future[None]], deque[asyncio.Future[None]]] = (
-            deque(), deque()
-        )
+        self.waiting: deque[asyncio.Future[None]] = deque()
 
     @asynccontextmanager
-    async def turn(self, urgent: bool = False) -> AsyncIterator[None]:
+    async def turn(self) -> AsyncIterator[None]:
         if self.busy:
             handed = asyncio.get_running_loop().create_future()
-            self.waiting[0 if urgent else 1].append(handed)
+            self.waiting.append(handed)
             try:
                 await handed
             except asyncio.CancelledError:
@@ -54,12 +52,11 @@ class WriterTurns:
             self._hand_on()
 
     def _hand_on(self) -> None:
-        for queue in self.waiting:
-            while queue:
-                handed = queue.popleft()
-                if not handed.done():  # a cancelled waiter is skipped
-                    handed.set_result(None)
-                    return
+        while self.waiting:
+            handed = self.waiting.popleft()
+            if not handed.done():  # a cancelled waiter is skipped
+                handed.set_result(None)
+                return
         self.busy = False
 
 
@@ -69,7 +66,8 @@ class Database:
     sessions: async_sessionmaker[AsyncSession]
     writers: WriterTurns | None = field(default=None)  # SQLite only
     # PostgreSQL: one autocommit connection of its own for writes that must not wait
-    # behind the main pool (a worker at full concurrency keeps that pool busy).
+    # behind the main pool (a worker at full concurrency keeps that pool busy). SQLite's
+    # one write lock is per file: there, such writes go to a file of their own.
     urgent: AsyncEngine | None = field(default=None)
 
     @classmethod
@@ -90,25 +88,22 @@ class Database:
         return self.engine.dialect.name == "postgresql"
 
     @asynccontextmanager
-    async def begin(self, *, urgent: bool = False) -> AsyncIterator[AsyncSession]:
+    async def begin(self) -> AsyncIterator[AsyncSession]:
         """One transaction: committed when the block ends, rolled back if it raises. On
         SQLite it waits its turn for the write lock (see WriterTurns)."""
-        async with self._turn(urgent), self.sessions() as session, session.begin():
+        async with self._turn(), self.sessions() as session, session.begin():
             yield session
 
-    def _turn(self, urgent: bool) -> AbstractAsyncContextManager[None]:
-        return self.writers.turn(urgent) if self.writers is not None else nullcontext()
+    def _turn(self) -> AbstractAsyncContextManager[None]:
+        return self.writers.turn() if self.writers is not None else nullcontext()
 
     @asynccontextmanager
     async def autocommit(self) -> AsyncIterator[AsyncSession]:
-        """A session whose statements are durable as each one returns, for a write that
-        must not wait: on PostgreSQL its own always-open connection, no BEGIN and COMMIT
-        round trips (one user at a time: batch what comes meanwhile); SQLite has only one
-        writer, so it is an ordinary transaction that goes first in the queue."""
+        """PostgreSQL: a session whose statements are durable as each one returns, for a
+        write that must not wait: its own always-open connection, no BEGIN and COMMIT round
+        trips (one user at a time: batch what comes meanwhile)."""
         if self.urgent is None:
-            async with self.begin(urgent=True) as session:
-                yield session
-            return
+            raise RuntimeError("only PostgreSQL has an urgent connection")
         async with self.urgent.connect() as connection, AsyncSession(bind=connection) as session:
             yield session
 
@@ -129,7 +124,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
     # WAL lets readers go on while the worker writes (it stays set in the file).
-    _set_wal(cursor)
+    set_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")  # off by default in SQLite
     cursor.close()
@@ -137,7 +132,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
-def _set_wal(cursor: Any) -> None:
+def set_wal(cursor: Any) -> None:
     # Switching a new file to WAL needs it to itself, and SQLite answers "locked" at once
     # instead of waiting when processes open it together: retry (first open only) for as
     # long as any other statement would wait, since on a loaded machine the process that

@@ -4,13 +4,19 @@ PostgreSQL: a session advisory lock serialises concurrent upgrades. SQLite: ever
 transaction begins IMMEDIATE (see database.py), so a second process waits for the first.
 """
 
-from pathlib import Path
+from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, text
+import ast
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, inspect, text
 
 from app.db.database import Database
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant 64-bit number, the same in every process of this service.
@@ -19,6 +25,8 @@ ADVISORY_LOCK = 7_415_202_611
 
 def alembic_config(url: str | None = None) -> Config:
     """Alembic's configuration built in code, so an installed package needs no alembic.ini."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if url:
@@ -27,13 +35,64 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def _upgrade(connection: Connection) -> None:
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
+    # One transaction around the whole upgrade, committed by the caller. Left to itself
+    # Alembic commits after each revision on SQLite (no transactional DDL there), and
+    # between two revisions another process starting at once could run the next one too.
+    if not connection.in_transaction():
+        connection.begin()
     command.upgrade(config, "head")
+
+
+def head() -> str | None:
+    """The newest revision, read from the version files themselves (a test checks it is
+    Alembic's head); None where they do not make one line. A database already at head is
+    left as it is without importing Alembic, which would stay ~10 MiB resident in every
+    server for a check that almost always finds nothing to do."""
+    revisions: set[Any] = set()
+    parents: set[Any] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        names = _assigned(path.read_text(encoding="utf-8"))
+        revisions.add(names.get("revision"))
+        down = names.get("down_revision")
+        parents.update(down if isinstance(down, tuple) else (down,))
+    heads = revisions - parents
+    found = heads.pop() if len(heads) == 1 else None
+    return found if isinstance(found, str) else None
+
+
+def _assigned(source: str) -> dict[str, Any]:
+    """The module-level constants (`revision: str = "0005"`) of one version file."""
+    names: dict[str, Any] = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.AnnAssign | ast.Assign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                # A value that is not a constant is not one of the revision ids.
+                if isinstance(target, ast.Name):
+                    with contextlib.suppress(ValueError):
+                        names[target.id] = ast.literal_eval(node.value)
+    return names
+
+
+def _revisions(connection: Connection) -> list[str]:
+    """What alembic_version holds: empty for a new database."""
+    if not inspect(connection).has_table("alembic_version"):
+        return []
+    return list(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
 
 
 async def migrate(database: Database) -> None:
     """Bring the schema to the newest revision (a no-op when it is there already)."""
+    async with database.engine.connect() as connection:
+        # Read without the lock: a revision another process is still writing is not seen
+        # before it commits, and then this one waits for the lock and finds nothing to do.
+        newest = head()
+        if newest is not None and await connection.run_sync(_revisions) == [newest]:
+            return
     async with database.engine.connect() as connection:
         if database.is_postgresql:
             await connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK})

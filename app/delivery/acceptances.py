@@ -1,20 +1,26 @@
-"""Providers' acceptances written onto their outbox rows the moment they come.
+"""Providers' acceptances, made durable the moment they come.
 
 This write is the duplicate window (README, "What a crash can do"): until it is durable, a
-crash means the e-mail goes again. So it never waits for the main pool or a transaction:
-it goes on the database's urgent path (`Database.autocommit`), and acceptances that come
-while one write is on its way go together in the next (GroupCommit: one round trip for all).
+crash means the e-mail goes again. So it never waits for the main write lock or the pool:
+- SQLite: into the acceptance ledger, a file with a lock of its own (delivery/ledger.py),
+  at once, before anything else runs; a claim reads it back for the rows it takes.
+- PostgreSQL: onto the outbox row, on the database's urgent connection
+  (`Database.autocommit`); acceptances that come while one write is on its way go together
+  in the next (GroupCommit: one round trip for all). A claim reads them with the row.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import structlog
-from sqlalchemy import bindparam, text, update
+from sqlalchemy import bindparam, select, text, update
 
 from app.db.database import Database
 from app.db.models import OutboxRow
 from app.delivery.group_commit import GroupCommit
+from app.delivery.ledger import Entry, Ledger
+from app.delivery.outbox import Claimed
 
 log = structlog.get_logger(__name__)
 OUTBOX = OutboxRow.metadata.tables[OutboxRow.__tablename__]
@@ -25,11 +31,13 @@ WRITE = (
     .values(accepted_at=bindparam("at"), accepted_by=bindparam("provider"),
             provider_message_id=bindparam("message_id"))
 )
+PRUNE_CHUNK = 500  # ids per query, well under SQLite's limit on bound parameters
 
 
 @dataclass(frozen=True, slots=True)
 class Acceptance:
     outbox_id: int
+    reference: str
     provider: str
     message_id: str
     at: datetime
@@ -38,15 +46,17 @@ class Acceptance:
 class Acceptances:
     def __init__(self, database: Database) -> None:
         self.database = database
+        self.ledger = Ledger.beside(database.engine.url)
         self.group: GroupCommit[Acceptance] = GroupCommit(self._write)
 
     async def ready(self) -> None:
-        """Open the urgent connection before the first acceptance needs it: a first open
-        (TCP, auth, the dialect's first queries) cost a killed worker's whole first batch
+        """Open the connection before the first acceptance needs it: a first open (TCP,
+        auth, the dialect's first queries) cost a killed worker's whole first batch
         50-200 ms of open window when it was left to the first write."""
-        if self.database.urgent is None:
-            return
         try:
+            if self.ledger is not None:
+                self.ledger.open()
+                return
             async with self.database.autocommit() as session:
                 await session.execute(text("SELECT 1"))
         except Exception as error:  # the database away: the first write opens it then
@@ -55,7 +65,55 @@ class Acceptances:
     async def record(self, acceptance: Acceptance) -> None:
         """Returns once `acceptance` is durable; raises what the write raised (the caller
         tries again)."""
+        if self.ledger is not None:  # no await before this: it is written as it comes
+            self.ledger.record(Entry(acceptance.outbox_id, acceptance.reference,
+                                     acceptance.provider, acceptance.message_id, acceptance.at))
+            return
         await self.group.submit(acceptance)
+
+    def recorded(self, items: list[Claimed]) -> list[Claimed]:
+        """`items` (just claimed), those accepted already with their acceptance filled in
+        (on PostgreSQL the claim read it from the row)."""
+        if self.ledger is None:
+            return items
+        found = self.ledger.recorded((item.id, item.reference) for item in items)
+        return [
+            replace(item, accepted_by=found[key][0], provider_message_id=found[key][1])
+            if (key := (item.id, item.reference)) in found else item
+            for item in items
+        ]
+
+    def forget(self, items: Iterable[Claimed]) -> None:
+        """Their bookkeeping is committed (the outbox rows are gone): so are their entries.
+        Never raises: an entry left behind is only swept later (`prune`)."""
+        if self.ledger is None:
+            return
+        try:
+            self.ledger.forget((item.id, item.reference) for item in items)
+        except Exception as error:
+            log.warning("ledger_forget_failed", error_type=type(error).__name__)
+
+    async def prune(self) -> int:
+        """Drop the entries whose outbox row is gone (a worker killed between the
+        bookkeeping and `forget`, or the letter erased); how many."""
+        if self.ledger is None:
+            return 0
+        keys = self.ledger.keys()
+        alive: set[tuple[int, str]] = set()
+        for start in range(0, len(keys), PRUNE_CHUNK):
+            ids = {i for i, _ in keys[start:start + PRUNE_CHUNK]}
+            async with self.database.begin() as session:
+                rows = await session.execute(
+                    select(OutboxRow.id, OutboxRow.reference).where(OutboxRow.id.in_(ids))
+                )
+                alive |= {(i, r) for i, r in rows}
+        gone = [key for key in keys if key not in alive]
+        self.ledger.forget(gone)
+        return len(gone)
+
+    def close(self) -> None:
+        if self.ledger is not None:
+            self.ledger.close()
 
     async def _write(self, batch: list[Acceptance]) -> None:
         async with self.database.autocommit() as session:

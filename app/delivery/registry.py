@@ -11,7 +11,6 @@ from app.delivery.provider import (
     WebhookRequest,
 )
 from app.delivery.providers import mailgun, postmark, resend, sendgrid, ses
-from app.delivery.smtp import SmtpConfig, SmtpProvider
 from app.settings import Settings
 
 ProviderFactory = Callable[[Settings, httpx.AsyncClient], Provider]
@@ -54,6 +53,9 @@ def _console(settings: Settings, http: httpx.AsyncClient) -> Provider:
 
 
 def _smtp(settings: Settings, http: httpx.AsyncClient) -> Provider:
+    # Imported here: only a server that sends by SMTP holds aiosmtplib (~1 MiB resident).
+    from app.delivery.smtp import SmtpConfig, SmtpProvider
+
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
     config = SmtpConfig(
         host=settings.smtp_host,

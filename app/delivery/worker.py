@@ -66,7 +66,7 @@ class Worker:
         self.acceptances = Acceptances(database)
         # ...then the letters' bookkeeping, committed together with any that came meanwhile.
         self.recorder: GroupCommit[Sent] = GroupCommit(
-            lambda records: self.dispatch.sent_many(records, self.provider.name)
+            lambda records: self._bookkeep(records, self.provider.name)
         )
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -121,7 +121,9 @@ class Worker:
         return [await self._prepare_alone(item) for item in claimed]
 
     async def _lease(self, session: AsyncSession, limit: int) -> list[Claimed]:
-        return await outbox.claim(session, self.name, self.clock(), self.config.lease, limit)
+        """Claim, each row with the acceptance a dead worker recorded for it, if any."""
+        claimed = await outbox.claim(session, self.name, self.clock(), self.config.lease, limit)
+        return self.acceptances.recorded(claimed)
 
     async def _prepare_alone(self, item: Claimed) -> Prepared:
         try:
@@ -148,6 +150,7 @@ class Worker:
     async def _sweep(self) -> None:
         try:
             expired, deleted = await sweep(self.database, self.clock(), self.config.retention)
+            await self.acceptances.prune()
         except Exception as error:
             log.warning("sweep_failed", error_type=type(error).__name__)
             return
@@ -189,8 +192,8 @@ class Worker:
         database that is away is waited for (this process alone knows of the acceptance)
         while the lease keeps other workers off; only a crash in that wait, or an outage
         longer than the lease, leaves the window open longer. Then the bookkeeping."""
-        acceptance = Acceptance(item.id, self.provider.name, accepted.provider_message_id,
-                                self.clock())
+        acceptance = Acceptance(item.id, item.reference, self.provider.name,
+                                accepted.provider_message_id, self.clock())
         if await self._persist(item, lambda: self.acceptances.record(acceptance)):
             await self._finish_sent(item, self.provider.name, accepted)
 
@@ -200,7 +203,7 @@ class Worker:
         record = Sent(item, accepted, self.clock())
 
         def alone() -> Awaitable[None]:
-            return self.dispatch.sent_many([record], provider)
+            return self._bookkeep([record], provider)
 
         def grouped() -> Awaitable[None]:  # the group records as this worker's provider
             return self.recorder.submit(record) if provider == self.provider.name else alone()
@@ -208,6 +211,13 @@ class Worker:
         # A retry goes alone, so that an item whose write fails cannot fail a group twice.
         if await self._persist(item, grouped, again=alone):
             log.info("email_sent", kind=item.kind, outbox_id=item.id, attempt=item.attempts)
+
+    async def _bookkeep(self, records: list[Sent], provider: str) -> None:
+        await self.dispatch.sent_many(records, provider)
+        self.acceptances.forget(record.item for record in records)
+
+    def close(self) -> None:
+        self.acceptances.close()
 
     async def _persist(
         self, item: Claimed, write: Callable[[], Awaitable[None]],

@@ -5,16 +5,21 @@ across the turn of an hour as a fixed window allows. Redis makes the count share
 every replica; in memory each process counts alone (one process, or development).
 """
 
+from __future__ import annotations
+
 import math
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import redis.asyncio
 import structlog
 from limits import RateLimitItem
 from limits.aio.storage import MemoryStorage, RedisStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
+
+if TYPE_CHECKING:
+    import redis.asyncio
 
 log = structlog.get_logger(__name__)
 
@@ -60,12 +65,16 @@ class Limiter:
         self._strategy = MovingWindowRateLimiter(storage)
 
     @classmethod
-    def memory(cls) -> "Limiter":
+    def memory(cls) -> Limiter:
         return cls(_PacedMemoryStorage())
 
     @classmethod
-    def redis(cls, url: str, prefix: str) -> "Limiter":
+    def redis(cls, url: str, prefix: str) -> Limiter:
         """Nothing connects until the first hit; every key starts with `prefix`."""
+        # Imported here: redis-py and the cryptography it pulls in are ~14 MiB resident,
+        # which a process counting in memory never uses.
+        import redis.asyncio
+
         pool = redis.asyncio.ConnectionPool.from_url(
             url, socket_connect_timeout=1.0, socket_timeout=1.0
         )

@@ -1,9 +1,11 @@
-"""The no-JavaScript form's errors as pages: whoever posted an HTML form reads HTML.
+"""The embed page's errors as pages: whoever opens it or posts its form reads HTML.
 
-The API answers problem+json. The embed form's routes answer the same status and headers
-(`Retry-After`, `RateLimit-*`) with the embed page in the person's language, what they typed
-still in the form. Every error such a route raises passes through here, its dependencies'
-(the rate limit) included, so none reaches the person as JSON.
+The API answers problem+json. The embed routes (the page and its no-JavaScript form) answer
+the same status and headers (`Retry-After`, `RateLimit-*`) with a page in the person's
+language: the embed page with what they typed still in the form, or, without a campaign to
+write to, a page that says so. Every error such a route raises passes through here, its
+dependencies' (the rate limit) included, so none reaches a browser as JSON; a client whose
+Accept asks for JSON gets the problem+json the API would answer.
 """
 
 from collections.abc import Callable, Coroutine, Mapping
@@ -14,9 +16,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 from app.campaigns.registry import CampaignRegistry
-from app.errors import AppError, Gone, Unprocessable
+from app.errors import AppError, FieldError, Gone, Unprocessable
 from app.problems import validation_errors
 from app.web import view
+from app.web.accept import wants_json
 from app.web.form import FormProblem
 from app.web.messages import BASE
 from app.web.pages import Pages
@@ -25,7 +28,7 @@ Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 
 class FormRoute(APIRoute):
-    """A route a browser posts a form to: its errors are answered as pages."""
+    """A route a browser opens or posts a form to: its errors are answered as pages."""
 
     def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
@@ -34,14 +37,24 @@ class FormRoute(APIRoute):
             try:
                 return await handler(request)
             except FormProblem as problem:
-                return await error_page(request, _unprocessable(problem.fields), problem.fields)
+                return await _refusal(request, _unprocessable(problem.fields), problem.fields)
             except RequestValidationError as error:
                 fields = {e.field: e.message for e in validation_errors(error)}
-                return await error_page(request, _unprocessable(fields), fields)
+                return await _refusal(request, _unprocessable(fields), fields)
             except AppError as error:
-                return await error_page(request, error)
+                return await _refusal(request, error)
 
         return answer
+
+
+async def _refusal(
+    request: Request, error: AppError, fields: Mapping[str, str] | None = None
+) -> Response:
+    """The page; or, for a client whose Accept asks for JSON, the error raised again for
+    app.problems to answer as the API does."""
+    if wants_json(request.headers.get("accept")):
+        raise error
+    return await error_page(request, error, fields)
 
 
 async def error_page(
@@ -51,8 +64,10 @@ async def error_page(
     write to (unknown, ended), a page that says so."""
     pages: Pages = request.app.state.pages
     campaigns: CampaignRegistry = request.app.state.services.campaigns
-    # FastAPI read the form before any dependency ran, and the request keeps it.
-    form = view.posted_form(await request.form())
+    # FastAPI read a posted form before any dependency ran, and the request keeps it; the
+    # page itself (GET) carries only its query (`lang`).
+    fields_sent = request.query_params if request.method == "GET" else await request.form()
+    form = view.posted_form(fields_sent)
     campaign = campaigns.campaigns.get(request.path_params.get("campaign_id", ""))
     accept_language = request.headers.get("accept-language")
     if campaign is None or isinstance(error, Gone):
@@ -78,4 +93,7 @@ async def error_page(
 
 
 def _unprocessable(fields: Mapping[str, str]) -> Unprocessable:
-    return Unprocessable(f"{len(fields)} field(s) are not valid")
+    return Unprocessable(
+        f"{len(fields)} field(s) are not valid",
+        [FieldError(field, message) for field, message in fields.items()],
+    )

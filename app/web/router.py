@@ -11,7 +11,7 @@ from app.deps import CampaignsDep, SettingsDep
 from app.letters.compose import compose
 from app.letters.pdf import render_pdf
 from app.letters.printable import paper_for, printable
-from app.letters.router import ContextDep
+from app.letters.router import PDF_ANSWER, ContextDep, pdf_response
 from app.partners.rate_deps import ComposeRateLimit
 from app.problems import responses
 from app.web import view
@@ -21,16 +21,28 @@ from app.web.pages import STATIC, Pages
 from app.web.schemas import WidgetConfig
 
 router = APIRouter(tags=["web"])
-# The no-JavaScript form's routes: every error answered as a page (app/web/form_route.py).
+# The embed page and its no-JavaScript form: every error answered as a page (form_route.py).
 form_router = APIRouter(tags=["web"], route_class=FormRoute)
 AcceptLanguage = Annotated[str | None, Header(include_in_schema=False)]
 FormDep = Annotated[EmbedForm, Form()]
 HTML_EXAMPLE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/html": {"example": "<!doctype html><html>…</html>"}}}
 }
-# The form's refusals, each answered as a page (the 429 with its Retry-After).
+
+
+def _page_or_problem(status: int, description: str) -> dict[str, Any]:
+    """A refusal answered as a page, or as problem+json to a client whose Accept asks."""
+    problem = responses(status)[status]["content"]
+    return {"description": description, "content": {**HTML_EXAMPLE[200]["content"], **problem}}
+
+
+# The page's and the form's refusals, each answered as a page (the 429 with its Retry-After).
+PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: _page_or_problem(404, "No such campaign: a page that says so"),
+    410: _page_or_problem(410, "The campaign has ended: a page that says so"),
+}
 FORM_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"description": description, **HTML_EXAMPLE[200]}
+    status: _page_or_problem(status, description)
     for status, description in {
         404: "No such campaign, or no such mission (the form says which)",
         410: "The campaign has ended",
@@ -93,11 +105,11 @@ async def widget_config(request: Request, pages: PagesDep, settings: SettingsDep
     )
 
 
-@router.get(
+@form_router.get(
     "/embed/{campaign_id}",
     summary="The widget as a page for an <iframe>",
     response_class=HTMLResponse,
-    responses={**HTML_EXAMPLE, **responses(404, 410)},
+    responses={**HTML_EXAMPLE, **PAGE_ERRORS},
 )
 async def embed_page(
     request: Request,
@@ -107,7 +119,8 @@ async def embed_page(
     lang: str | None = None,
     accept_language: AcceptLanguage = None,
 ) -> HTMLResponse:
-    """The form; the widget takes it over where scripts run, and it works where they do not."""
+    """The form; the widget takes it over where scripts run, and it works where they do not.
+    An unknown or ended campaign is a page that says so (problem+json if Accept asks)."""
     campaign = campaigns.get(campaign_id)
     campaign.require_open(datetime.now(UTC))
     language = pages.messages.language_for(
@@ -142,10 +155,7 @@ async def embed_compose(
     "/embed/{campaign_id}/pdf",
     summary="The no-JavaScript form: the printable letter",
     response_class=Response,
-    responses={
-        200: {"content": {"application/pdf": {}}, "description": "A printable letter"},
-        **FORM_ERRORS,
-    },
+    responses={**PDF_ANSWER, **FORM_ERRORS},
     dependencies=[ComposeRateLimit],  # partners: the same allowance as POST /v1/letters/pdf
 )
 async def embed_pdf(ctx: ContextDep, campaign_id: str, form: FormDep) -> Response:
@@ -155,11 +165,7 @@ async def embed_pdf(ctx: ContextDep, campaign_id: str, form: FormDep) -> Respons
     body = compose_request(campaign, form, language)  # its errors: pages, as above
     composed = compose(ctx, body)
     pdf = render_pdf(printable(body, composed, ctx.now.date()), paper_for(body.sender.country))
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="letter-{composed.embassy.id}.pdf"'},
-    )
+    return pdf_response(pdf, composed.embassy.id)
 
 
 def _has_route(request: Request, path: str) -> bool:

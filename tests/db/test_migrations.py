@@ -7,6 +7,7 @@ import sys
 from asyncio.subprocess import PIPE
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -16,7 +17,7 @@ import app.db.models
 import app.partners.models  # noqa: F401
 from app.db.base import Base
 from app.db.database import Database
-from app.db.migrate import alembic_config, migrate
+from app.db.migrate import alembic_config, head, migrate
 from tests.databases import POSTGRES, admin
 
 
@@ -78,3 +79,62 @@ def test_the_migrations_form_one_line() -> None:
     # Two helpers adding a migration each at once leave two heads: the second must re-chain.
     script = ScriptDirectory.from_config(alembic_config())
     assert len(script.get_heads()) == 1
+
+
+def test_head_read_from_the_files_is_alembics() -> None:
+    assert head() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def _downgrade(connection: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+async def _revisions(database: Database) -> list[str]:
+    async with database.engine.connect() as connection:
+        return list((await connection.execute(text("SELECT version_num FROM alembic_version")))
+                    .scalars())
+
+
+async def test_a_database_behind_head_is_upgraded(tmp_path: Path) -> None:
+    database = Database.connect(f"sqlite+aiosqlite:///{tmp_path / 'behind.db'}")
+    try:
+        await migrate(database)
+        async with database.engine.connect() as connection:
+            await connection.run_sync(_downgrade, "0003")
+            await connection.commit()
+        assert await _revisions(database) == ["0003"]
+        await migrate(database)
+        assert await _revisions(database) == [head()]
+        async with database.engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+    finally:
+        await database.dispose()
+
+
+MIGRATE_AND_SAY = """
+import asyncio, sys
+from app.db.database import Database
+from app.db.migrate import migrate
+async def run():
+    database = Database.connect(sys.argv[1])
+    await migrate(database)
+    await database.dispose()
+asyncio.run(run())
+print("alembic" in sys.modules)
+"""
+
+
+async def _imports_alembic(url: str) -> bool:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", MIGRATE_AND_SAY, url, stdout=PIPE, stderr=PIPE)
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()[-2000:]
+    return {"True": True, "False": False}[out.decode().strip()]
+
+
+async def test_only_a_database_behind_head_needs_alembic(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    assert await _imports_alembic(url)  # a new database: migrated by Alembic
+    assert not await _imports_alembic(url)  # at head: one SELECT, Alembic never imported

@@ -1,5 +1,5 @@
-"""SQLite's write lock queued in-process: handed on at once, urgent writers first, a
-cancelled waiter neither blocks nor loses the turn it was given."""
+"""SQLite's write lock queued in-process: handed on at once and in order, a cancelled
+waiter neither blocks nor loses the turn it was given."""
 
 import asyncio
 from pathlib import Path
@@ -10,23 +10,23 @@ from sqlalchemy import text
 from app.db.database import Database, WriterTurns
 
 
-async def test_turns_go_in_order_with_urgent_ones_first() -> None:
+async def test_turns_go_in_order() -> None:
     turns, order = WriterTurns(), []
     first = asyncio.Event()
 
-    async def write(name: str, urgent: bool = False) -> None:
-        async with turns.turn(urgent):
+    async def write(name: str) -> None:
+        async with turns.turn():
             order.append(name)
             if name == "holder":
                 await first.wait()
 
     holder = asyncio.create_task(write("holder"))
     await asyncio.sleep(0)
-    waiters = [asyncio.create_task(write(n, n.startswith("u"))) for n in ("a", "b", "u1", "u2")]
+    waiters = [asyncio.create_task(write(n)) for n in ("a", "b", "c", "d")]
     await asyncio.sleep(0)
     first.set()
     await asyncio.gather(holder, *waiters)
-    assert order == ["holder", "u1", "u2", "a", "b"]
+    assert order == ["holder", "a", "b", "c", "d"]
     assert not turns.busy
 
 
@@ -51,7 +51,7 @@ async def test_a_cancelled_waiter_neither_blocks_nor_keeps_the_turn(handed: bool
     if handed:
         release.set()
         await asyncio.sleep(0)  # the holder finishes and hands the turn to `gone`
-        assert len(turns.waiting[1]) == 1 and entered == ["holder"]  # handed, not run
+        assert len(turns.waiting) == 1 and entered == ["holder"]  # handed, not run
     gone.cancel()
     release.set()
     await asyncio.wait_for(asyncio.gather(holder, after), 30)  # a deadline: a lost turn hangs
@@ -67,7 +67,7 @@ async def test_sqlite_transactions_of_one_process_wait_their_turn(tmp_path: Path
             await session.execute(text("CREATE TABLE n (v INTEGER)"))
 
         async def insert(v: int) -> None:
-            async with database.begin(urgent=v % 2 == 0) as session:
+            async with database.begin() as session:
                 await session.execute(text("INSERT INTO n VALUES (:v)"), {"v": v})
                 await asyncio.sleep(0)
 

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.database import Database
 from app.db.models import LetterRow, OutboxRow
 from app.services import Services
 from app.settings import Settings
 from tests.fakes.smtp_relay import RelayHandler, running_relay
-from tests.fakes.worker_process import start_worker, worker_env
+from tests.fakes.worker_process import held_by, owned_by, start_worker, worker_env
 from tests.send_fixtures import Harness, harness_for, send_body
 
 LETTERS = 200
@@ -53,16 +53,19 @@ def message_ids(handler: RelayHandler) -> Counter[str]:
     )
 
 
-async def in_flight(session: AsyncSession, pid: int) -> tuple[set[str], set[str]]:
+async def in_flight(database: Database, pid: int) -> tuple[set[str], set[str]]:
     """The Message-IDs of the rows a killed worker still held: (acceptance not recorded,
-    acceptance recorded). worker_name() carries the pid."""
-    query = (
-        select(LetterRow.message_id, OutboxRow.accepted_at)
-        .join(LetterRow, LetterRow.id == OutboxRow.letter_id)
-        .where(OutboxRow.lease_owner.like(f"%-{pid}-%"))
+    acceptance recorded)."""
+    held = await held_by(database, owned_by(pid))
+    async with database.begin() as session:
+        query = select(LetterRow.id, LetterRow.message_id).where(
+            LetterRow.id.in_({item.letter_id for item in held})
+        )
+        message_id = dict((await session.execute(query)).all())
+    return (
+        {message_id[item.letter_id] for item in held if item.accepted_by is None},
+        {message_id[item.letter_id] for item in held if item.accepted_by is not None},
     )
-    rows = (await session.execute(query)).all()
-    return ({m for m, at in rows if at is None}, {m for m, at in rows if at is not None})
 
 
 async def wait_for(handler: RelayHandler, at_least: int, process: object) -> None:
@@ -96,8 +99,7 @@ async def test_killed_workers_lose_nothing_and_duplicate_only_what_was_in_the_wi
         process.send_signal(signal.SIGKILL)
         process.wait()
         kills += 1
-        async with queued.resources.database.begin() as session:
-            unrecorded, recorded = await in_flight(session, process.pid)
+        unrecorded, recorded = await in_flight(queued.resources.database, process.pid)
         assert len(unrecorded | recorded) <= CONCURRENCY  # never more claimed than allowed
         open_at_kill.update(unrecorded)
         recorded_at_kill |= recorded

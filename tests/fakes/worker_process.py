@@ -5,6 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from sqlalchemy import select
+
+from app.db.database import Database
+from app.db.models import OutboxRow
+from app.delivery.acceptances import Acceptances
+from app.delivery.outbox import Claimed
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -35,3 +42,25 @@ def start_worker(env: dict[str, str], log: Path) -> "subprocess.Popen[bytes]":
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+
+
+def owned_by(pid: int) -> str:
+    """The LIKE pattern of the names of the worker process `pid` (worker_name())."""
+    return f"%-{pid}-%"
+
+
+async def held_by(database: Database, owner: str) -> list[Claimed]:
+    """The outbox rows leased to `owner` (a LIKE pattern), each with the acceptance
+    recorded for it (on the row, or in SQLite's ledger) if any."""
+    async with database.begin() as session:
+        rows = await session.execute(select(OutboxRow).where(OutboxRow.lease_owner.like(owner)))
+        held = [
+            Claimed(r.id, r.letter_id, r.kind, r.reference, r.secret, r.attempts,
+                    r.accepted_by, r.provider_message_id)
+            for r in rows.scalars()
+        ]
+    acceptances = Acceptances(database)
+    try:
+        return acceptances.recorded(held)
+    finally:
+        acceptances.close()

@@ -51,6 +51,30 @@ def test_max_km_is_a_hard_limit(
         assert found[1] <= max_km + 0.01
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(lats, lons, st.integers(0, 3)), max_size=300))
+def test_points_are_laid_out_cell_by_cell_then_sub_cell_then_id(
+    cloud: list[tuple[float, float, int]],
+) -> None:
+    step = 10.0
+    grid = PointGrid.build([p[0] for p in cloud], [p[1] for p in cloud],
+                           [p[2] for p in cloud], cell_deg=step)
+    assert sorted(grid.order) == list(range(len(cloud)))
+    assert grid.first[0] == 0 and grid.first[-1] == len(cloud)
+    for cell in range(grid.columns * grid.rows):
+        start, end = grid.first[cell], grid.first[cell + 1]
+        row, column = divmod(cell, grid.columns)
+        for position in range(start, end):
+            lat, lon, _ = cloud[grid.order[position]]
+            # (within rounding: a point a hair's breadth from an edge may fall on either side)
+            assert row * step - 90 - 1e-9 <= lat <= (row + 1) * step - 90 + 1e-9
+            assert column * step - 1e-9 <= (lon + 180) % 360 <= (column + 1) * step + 1e-9
+        run = [(grid.sub[p], grid.order[p]) for p in range(start, end)]
+        assert run == sorted(run)
+    assert list(grid.by_tag) == sorted(range(len(cloud)), key=lambda i: (cloud[i][2], i))
+    assert [grid.tags[p] for p in range(len(cloud))] == [cloud[i][2] for i in grid.order]
+
+
 def nearest_id(grid: PointGrid, lat: float, lon: float) -> int | None:
     found = grid.nearest(lat, lon)
     return None if found is None else found[0]

@@ -99,3 +99,8 @@ async def test_an_ended_campaign_is_readable_but_not_listed_nor_composable(
     assert page.status_code == 410
     assert page.headers["content-type"].startswith("text/html")
     assert "Diese Kampagne ist beendet" in page.text
+    # So is the embed page itself, opened by a browser.
+    opened = await with_ended_campaign.get("/embed/ended-appeal", params={"lang": "de"})
+    assert opened.status_code == 410
+    assert opened.headers["content-type"].startswith("text/html")
+    assert "Diese Kampagne ist beendet" in opened.text

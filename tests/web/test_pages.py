@@ -38,6 +38,31 @@ async def test_an_unknown_campaign_is_404(client: httpx.AsyncClient) -> None:
     assert (await client.post("/embed/nope", data=FORM)).status_code == 404
 
 
+async def test_an_unknown_campaigns_page_says_so_in_the_browsers_language(
+    client: httpx.AsyncClient,
+) -> None:
+    headers = {"Accept": "text/html,*/*;q=0.8", "Accept-Language": "es"}
+    answer = await client.get("/embed/nope", headers=headers)
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/html")
+    assert '<html lang="es">' in answer.text and "Esta campaña no existe." in answer.text
+    asked = await client.get("/embed/nope", params={"lang": "de"}, headers=headers)
+    assert '<html lang="de">' in asked.text  # the page's own `lang` wins, as on the form
+
+
+async def test_a_client_that_asks_for_json_gets_the_problem(client: httpx.AsyncClient) -> None:
+    for path in ("/embed/nope", "/embed/nope?lang=fr"):
+        answer = await client.get(path, headers={"Accept": "application/json"})
+        assert answer.status_code == 404
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["type"] == "/problems/not-found"
+    posted = await client.post("/embed/navalny-appeal", data={**FORM, "name": ""},
+                               headers={"Accept": "application/problem+json"})
+    assert posted.status_code == 422
+    assert posted.headers["content-type"] == "application/problem+json"
+    assert [e["field"] for e in posted.json()["errors"]] == ["name"]
+
+
 async def test_the_form_composes_with_what_people_typed_escaped(
     client: httpx.AsyncClient,
 ) -> None:

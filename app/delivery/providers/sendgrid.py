@@ -11,10 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from cryptography.exceptions import InvalidSignature as BadEcdsaSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import load_der_public_key
 
 from app.delivery.provider import (
     Address,
@@ -126,6 +122,12 @@ def verify(public_key: str | None, request: WebhookRequest, now: float) -> None:
         raise InvalidSignature("sendgrid webhook public key is not configured")
     timestamp = request.header(TIMESTAMP_HEADER)
     fresh(timestamp, now)
+    # Imported here: `cryptography` is ~8 MiB resident, needed only where SendGrid's key is set.
+    from cryptography.exceptions import InvalidSignature as BadEcdsaSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import load_der_public_key
+
     try:
         key = load_der_public_key(base64.b64decode(public_key))
         signature = base64.b64decode(request.header(SIGNATURE_HEADER) or "", validate=True)
