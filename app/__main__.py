@@ -1,4 +1,5 @@
-"""Command line: `python -m app serve | compose | embassies check | embassies build`."""
+"""Command line: `python -m app serve | migrate | worker | compose | partners |
+embassies check | build | health`."""
 
 import argparse
 import sys
@@ -107,6 +108,9 @@ def parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="regenerate data/embassies.json from the researched facts")
     build.add_argument("--missions", type=Path, help="folder of researched mission records")
     build.set_defaults(run=_embassies_build)
+    from app.delivery.cli import add_health_parser
+
+    add_health_parser(sub)
 
     from app.delivery.cli import add_parser as add_worker
     from app.letters.cli import add_parser as add_compose

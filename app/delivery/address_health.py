@@ -1,9 +1,10 @@
-"""Bounces per embassy address: recorded from webhooks, read by `embassies check`."""
+"""Bounces per embassy address: recorded from webhooks, read by `embassies check` and
+`embassies health`, cleared by `embassies health --clear`."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.database import Database
@@ -44,6 +45,19 @@ async def bounced_addresses(session: AsyncSession) -> list[AddressHealth]:
         AddressHealth(r.address, r.embassy_id, r.bounces, r.last_bounce_at, r.last_reason)
         for r in (await session.execute(query)).scalars()
     ]
+
+
+async def clear(session: AsyncSession, address: str) -> AddressHealth | None:
+    """Forget the bounces of `address` (any case): the platform uses it again. What was
+    recorded, or None if nothing was."""
+    gone = await session.execute(
+        delete(AddressHealthRow).where(AddressHealthRow.address == address.strip().lower())
+        .returning(AddressHealthRow.address, AddressHealthRow.embassy_id,
+                   AddressHealthRow.bounces, AddressHealthRow.last_bounce_at,
+                   AddressHealthRow.last_reason)
+    )
+    row = gone.first()
+    return AddressHealth(*row) if row is not None else None
 
 
 async def hard_bounced(session: AsyncSession) -> frozenset[str]:

@@ -1,5 +1,6 @@
-"""`python -m app worker` (a delivery worker on its own) and the bounce counts that
-`embassies check` shows: the command-line edges of delivery."""
+"""`python -m app worker` (a delivery worker on its own), the bounce counts that
+`embassies check` shows and `embassies health [--clear ADDRESS]`: the command-line edges of
+delivery."""
 
 import argparse
 import asyncio
@@ -24,6 +25,59 @@ def add_parser(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") 
         "worker", help="run a delivery worker (settings from LETTERS_* variables)"
     )
     worker.set_defaults(run=_worker)
+
+
+HEALTH_HELP = """\
+The bounces the platform recorded per embassy address (only permanent ones are recorded).
+An address with a bounce on record is never chosen by compose nor sent to by the platform.
+Once a source confirms that it works again, --clear puts it back in use: POST /v1/letters
+at once, compose within LETTERS_COUNTERS_FLUSH_SECONDS (its copy in memory). Reads
+LETTERS_DATABASE_URL."""
+
+
+def add_health_parser(
+    embassies: "argparse._SubParsersAction[argparse.ArgumentParser]",
+) -> None:
+    health = embassies.add_parser(
+        "health", help="list the embassy addresses that bounced, or clear one",
+        description=HEALTH_HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    health.add_argument(
+        "--clear", action="append", metavar="ADDRESS", default=[],
+        help="forget the bounces of this address, in any case (repeatable); an address with "
+        "none on record is an error",
+    )
+    health.set_defaults(run=_health)
+
+
+def _health(args: argparse.Namespace) -> int:
+    return asyncio.run(_health_command(Settings().database_url, args.clear))
+
+
+async def _health_command(url: str, addresses: list[str]) -> int:
+    from app.db.database import Database
+    from app.db.migrate import migrate
+    from app.delivery.address_health import bounced_addresses, clear
+    from app.errors import NotFound
+
+    database = Database.connect(url)
+    try:
+        await migrate(database)
+        if not addresses:
+            async with database.begin() as session:
+                print("\n".join(health_lines(await bounced_addresses(session))))
+            return 0
+        async with database.begin() as session:  # all or none: a typo clears nothing
+            found = {address: await clear(session, address) for address in addresses}
+            unknown = [address for address, health in found.items() if health is None]
+            if unknown:
+                raise NotFound(f"No bounce is recorded for {', '.join(unknown)} "
+                               "(see `embassies health`); nothing was cleared.")
+        for health in filter(None, found.values()):
+            print(f"cleared: {_line(health)}")
+        return 0
+    finally:
+        await database.dispose()
 
 
 def _worker(_: argparse.Namespace) -> int:
@@ -77,12 +131,18 @@ def bounce_report(settings: Settings) -> list[str]:
         found = asyncio.run(_bounces(settings.database_url))
     except Exception as error:  # unreachable or not migrated: the check itself still stands
         return [f"address health: not read ({type(error).__name__})"]
-    lines = [f"address health (bounces recorded by the platform): {len(found)} addresses"]
-    for health in found:
-        when = health.last_bounce_at.date().isoformat() if health.last_bounce_at else "?"
-        lines.append(f"  - {health.address} ({health.embassy_id}): {health.bounces} bounces, "
-                     f"last {when}: {health.last_reason or ''}".rstrip(": "))
-    return lines
+    return health_lines(found)
+
+
+def health_lines(found: list[AddressHealth]) -> list[str]:
+    return [f"address health (bounces recorded by the platform): {len(found)} addresses",
+            *(f"  - {_line(health)}" for health in found)]
+
+
+def _line(health: AddressHealth) -> str:
+    when = health.last_bounce_at.date().isoformat() if health.last_bounce_at else "?"
+    return (f"{health.address} ({health.embassy_id}): {health.bounces} bounces, "
+            f"last {when}: {health.last_reason or ''}").rstrip(": ")
 
 
 async def _bounces(url: str) -> list[AddressHealth]:

@@ -68,7 +68,8 @@ class Dispatch:
         """The e-mail to send now, or None (gone, or held back by pacing: rescheduled)."""
         async with self.database.begin() as session:
             row = await repository.get(session, item.letter_id, lock=True)
-            return await self._prepare(session, row, item, owner, now)
+            bounced = await self._bounced(session, [item], {row.id: row} if row else {})
+            return await self._prepare(session, row, item, owner, now, bounced)
 
     async def prepare_many(
         self, session: AsyncSession, items: list[Claimed], owner: str, now: datetime
@@ -77,35 +78,51 @@ class Dispatch:
         and one commit instead of one per e-mail). An error in one item's e-mail is kept
         with that item, so it cannot undo the claim of the others."""
         rows = await repository.get_many(session, [item.letter_id for item in items], lock=True)
+        bounced = await self._bounced(session, items, rows)
         prepared = []
         for item in items:
             try:
-                email = await self._prepare(session, rows.get(item.letter_id), item, owner, now)
+                email = await self._prepare(
+                    session, rows.get(item.letter_id), item, owner, now, bounced
+                )
             except Exception as error:
                 prepared.append(Prepared(item, None, error))
             else:
                 prepared.append(Prepared(item, email))
         return prepared
 
+    async def _bounced(
+        self, session: AsyncSession, items: list[Claimed], rows: dict[str, LetterRow]
+    ) -> frozenset[str]:
+        """Which addresses of a claim's letters a hard bounce was recorded against since they
+        were written: one query for the whole claim (lower-cased addresses)."""
+        addresses = sorted({
+            address.lower() for item in items if item.kind == "letter"
+            and (row := rows.get(item.letter_id)) is not None
+            for address in repository.recipients(row)
+        })
+        return frozenset(await bounced_among(session, addresses)) if addresses else frozenset()
+
     async def _prepare(
         self, session: AsyncSession, row: LetterRow | None, item: Claimed, owner: str,
-        now: datetime,
+        now: datetime, bounced: frozenset[str],
     ) -> OutgoingEmail | None:
         if item.accepted_by is not None:  # accepted already: the worker records, never resends
             return None
         if row is None:  # the letter is gone (erased and swept): so is its e-mail
             await outbox.done(session, item.id)
             return None
-        return await self._email(session, row, item, owner, now)
+        return await self._email(session, row, item, owner, now, bounced)
 
     async def _email(
-        self, session: AsyncSession, row: LetterRow, item: Claimed, owner: str, now: datetime
+        self, session: AsyncSession, row: LetterRow, item: Claimed, owner: str, now: datetime,
+        bounced: frozenset[str],
     ) -> OutgoingEmail | None:
         letter = repository.stored(row)
         embassy = self.directory.find(letter.embassy_id)
         if item.kind == "letter" and row.status in SENDABLE and not letter.erased:
-            dead = await bounced_among(session, list(letter.recipients))
-            if dead and len(dead) == len(set(a.lower() for a in letter.recipients)):
+            addresses = {a.lower() for a in letter.recipients}
+            if addresses and addresses <= bounced:
                 # Queued before the bounce was recorded: the platform sends there no more.
                 await outbox.done(session, item.id)
                 await self._fail(session, row, "not sent: the embassy's address bounced hard "

@@ -16,12 +16,17 @@ PERSONAL = (
 )
 
 
+def recipients(row: LetterRow) -> tuple[str, ...]:
+    """The embassy addresses the letter goes to (none once erased)."""
+    return tuple(json.loads(row.recipients or "[]"))
+
+
 def stored(row: LetterRow) -> StoredLetter:
     return StoredLetter(
         id=row.id, campaign_id=row.campaign_id, embassy_id=row.embassy_id, country=row.country,
         language=row.language, partner_id=row.partner_id, status=row.status,
         sender_name=row.sender_name, sender_email=row.sender_email, subject=row.subject,
-        body=row.body, recipients=tuple(json.loads(row.recipients or "[]")),
+        body=row.body, recipients=recipients(row),
         cc_sender=row.cc_sender, message_id=row.message_id, reference=row.reference,
         reason=row.reason, not_before=row.not_before, created_at=row.created_at,
         expires_at=row.expires_at, sent_at=row.sent_at,

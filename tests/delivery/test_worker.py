@@ -259,6 +259,26 @@ async def test_a_confirmation_recorded_after_the_click_never_touches_the_letters
     assert len(harness.provider.to(BERN)) == 1
 
 
+async def test_a_claim_reads_the_bounced_addresses_once_for_all_its_letters(
+    queued: Harness,
+) -> None:
+    await post(queued, 5)
+    engine = queued.resources.database.engine.sync_engine
+    reads: list[str] = []
+
+    def seen(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+        if "address_health" in sql.lower():
+            reads.append(sql)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert await worker(queued, Clock(datetime.now(UTC)), concurrency=5).run_once() == 5
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(reads) == 1
+    assert len(queued.provider.to(BERN)) == 5
+
+
 async def test_two_workers_never_send_the_same_letter(queued: Harness, database_url: str) -> None:
     ids = await post(queued, 40)
     queued.provider.delay = 0.002
