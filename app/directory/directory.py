@@ -3,20 +3,16 @@
 `Directory.load(path, overrides)` reads the shipped `data/embassies.json`, merges an
 overrides file over it (same schema, partial records) and indexes the result: records by id
 and by host country, the open embassy-level mission *in* each country, the embassy
-*accredited to* each country without one, and compact arrays for distance search.
+*accredited to* each country without one, and a k-nearest index for distance search.
 """
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from math import cos, radians, sin
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-
-import numpy as np
-import numpy.typing as npt
 
 from app.directory.merge import merge_override
 from app.directory.models import Embassy
@@ -24,20 +20,17 @@ from app.directory.relations import Relations
 from app.directory.schema import schema_errors
 from app.errors import NotFound
 from app.geo.distance import great_circle_km
+from app.geo.knearest import KNearest
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "embassies.json"
-
-FloatArray = npt.NDArray[np.float64]
 
 
 class DirectoryError(ValueError):
     """The directory or its overrides cannot be used: raised at start-up, never per request."""
 
 
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    embassy: Embassy
-    distance_km: float
+# (record, great-circle km): a plain tuple, since every lookup builds a few and unpacks them.
+Ranked = tuple[Embassy, float]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -118,25 +111,23 @@ class Directory:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _Points:
-    """Records as unit vectors: ranking by distance is one matrix-vector product.
+    """Records ranked by distance, ties by id: rows are in id order, and the index breaks a
+    tie on distance by row."""
 
-    For unit vectors, a larger dot product means a shorter great circle, so `-xyz @ p`
-    ascends with distance; only the few records returned are measured with haversine.
-    """
-
-    records: tuple[Embassy, ...]
-    neg_xyz: FloatArray  # shape (n, 3)
-    in_country: Mapping[str, npt.NDArray[np.intp]]  # country → row numbers
+    records: tuple[Embassy, ...]  # by id
+    index: KNearest
+    row_of: Mapping[str, int]  # id -> row
+    in_country: Mapping[str, tuple[int, ...]]  # country -> its rows
 
     @classmethod
     def of(cls, records: Iterable[Embassy]) -> "_Points":
-        rows = tuple(records)
-        xyz = np.array([_unit(r.lat, r.lon) for r in rows], dtype=np.float64).reshape(-1, 3)
+        rows = tuple(sorted(records, key=lambda r: r.id))
         groups: dict[str, list[int]] = {}
         for n, r in enumerate(rows):
             groups.setdefault(r.country, []).append(n)
-        in_country = {c: np.array(ns, dtype=np.intp) for c, ns in groups.items()}
-        return cls(rows, -xyz, MappingProxyType(in_country))
+        return cls(rows, KNearest.build([r.lat for r in rows], [r.lon for r in rows]),
+                   MappingProxyType({r.id: n for n, r in enumerate(rows)}),
+                   MappingProxyType({c: tuple(ns) for c, ns in groups.items()}))
 
     def rank(
         self, lat: float, lon: float, limit: int, first_country: str | None,
@@ -144,19 +135,16 @@ class _Points:
     ) -> list[Ranked]:
         if limit <= 0 or not self.records:
             return []
-        key = self.neg_xyz @ _unit(lat, lon)  # in [-1, 1]
-        inside = self.in_country.get(first_country) if first_country else None
-        if inside is not None:
-            key[inside] -= 4.0  # below every record abroad
-        hits = []
-        for i in key.argsort()[: limit + len(exclude)].tolist():
-            record = self.records[i]
-            if record.id not in exclude:
-                distance = great_circle_km(lat, lon, record.lat, record.lon)
-                hits.append((record.country != first_country, distance, record.id, record))
-        # Re-sort on the measured distance so the answer is ordered by what it reports.
-        hits.sort(key=lambda h: (h[0], h[1], h[2]))
-        return [Ranked(r, d) for _, d, _, r in hits[:limit]]
+        records = self.records
+        skip = tuple(self.row_of.get(i, -1) for i in exclude)  # -1: not here, never a row
+        inside = self.in_country.get(first_country, ()) if first_country else ()
+        hits: list[tuple[float, int]] = []
+        if inside:  # the country's own records first: a few, each measured
+            hits = sorted((great_circle_km(lat, lon, records[n].lat, records[n].lon), n)
+                          for n in inside if n not in skip)[:limit]
+        if len(hits) < limit:
+            hits += self.index.nearest(lat, lon, limit - len(hits), skip + inside)
+        return [(records[n], km) for km, n in hits]
 
 
 def apply_overrides(rows: list[Any], patches: Any, where: str) -> list[Any]:
@@ -232,8 +220,3 @@ def _accredited(open_rows: Iterable[Embassy]) -> dict[str, Embassy]:
                 if country != r.country:
                     accredited.setdefault(country, r)
     return accredited
-
-
-def _unit(lat: float, lon: float) -> FloatArray:
-    la, lo = radians(lat), radians(lon)  # math on scalars: numpy's ufuncs cost ~1 µs each
-    return np.array([cos(la) * cos(lo), cos(la) * sin(lo), sin(la)])

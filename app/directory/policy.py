@@ -55,8 +55,8 @@ def choose(
         ranked = directory.nearest(location.lat, location.lon, limit, embassy_level=True)
         if not ranked:
             return []
-        head = Choice(ranked[0].embassy, ranked[0].distance_km, _fallback_reason(
-            directory, location.country))
+        embassy, km = ranked[0]
+        head = Choice(embassy, km, _fallback_reason(directory, location.country))
         return [head, *map(_next_nearest, ranked[1:])]
     if limit == 1:
         return [first]  # the fast path: dictionary look-ups only
@@ -114,8 +114,8 @@ def _fallback_reason(directory: Directory, country: str | None) -> str:
 
 
 def _next_nearest(ranked: Ranked) -> Choice:
-    embassy = ranked.embassy
-    return Choice(embassy, ranked.distance_km, _nearest_reason(embassy.kind, embassy.country))
+    embassy, km = ranked
+    return Choice(embassy, km, _nearest_reason(embassy.kind, embassy.country))
 
 
 @cache  # a few hundred (kind, country) pairs: build each sentence once
@@ -127,7 +127,7 @@ def _any(directory: Directory, location: Location, limit: int) -> list[Choice]:
     home = directory.relations.home(location.country)
     ranked = directory.nearest(location.lat, location.lon, limit, first_country=home)
     return [
-        Choice(r.embassy, r.distance_km, f"{LABELS[r.embassy.kind]} in your country")
-        if r.embassy.country == home else _next_nearest(r)
+        Choice(r[0], r[1], f"{LABELS[r[0].kind]} in your country")
+        if r[0].country == home else _next_nearest(r)
         for r in ranked
     ]

@@ -4,9 +4,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.directory.directory import Directory, DirectoryError
 from app.errors import NotFound
+from app.geo.distance import great_circle_km
 
 from .factory import write_json
 
@@ -101,3 +104,38 @@ def test_an_unreadable_overrides_file_fails_at_start_up(tmp_path: Path, shipped:
     broken.write_text("[{", encoding="utf-8")
     with pytest.raises(DirectoryError, match="cannot read"):
         Directory.load(shipped, broken)
+
+
+# --- ranking by distance ----------------------------------------------------------------
+
+def reference(directory: Directory, lat: float, lon: float, limit: int, embassy_level: bool,
+              first_country: str | None, exclude: list[str]) -> list[tuple[str, float]]:
+    """Every open record measured, sorted as `nearest` promises: no index involved."""
+    rows = [r for r in directory.records if r.is_open and r.id not in exclude
+            and (r.is_embassy_level or not embassy_level)]
+    ranked = sorted(rows, key=lambda r: (r.country != first_country,
+                                         great_circle_km(lat, lon, r.lat, r.lon), r.id))
+    return [(r.id, great_circle_km(lat, lon, r.lat, r.lon)) for r in ranked[:limit]]
+
+
+world_lats = st.one_of(st.floats(-90, 90), st.floats(80, 90), st.floats(-90, -80))
+world_lons = st.one_of(st.floats(-180, 180), st.floats(170, 180), st.floats(-180, -170))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), lat=world_lats, lon=world_lons, limit=st.integers(0, 25),
+       embassy_level=st.booleans())
+def test_nearest_is_every_open_record_sorted_by_distance(
+    directory: Directory, data: st.DataObject, lat: float, lon: float, limit: int,
+    embassy_level: bool,
+) -> None:
+    ids = [r.id for r in directory.records]
+    near_here = directory.nearest(lat, lon, 3)
+    first_country = data.draw(st.sampled_from(
+        [None, "ZZ", "DE", "US", "CN", "TR", *(r.country for r, _ in near_here)]))
+    exclude = data.draw(st.lists(st.sampled_from([*ids, *(r.id for r, _ in near_here),
+                                                  "zz-nowhere-embassy"]), max_size=3))
+    found = directory.nearest(lat, lon, limit, embassy_level=embassy_level,
+                              first_country=first_country, exclude=exclude)
+    assert [(r.id, km) for r, km in found] == reference(
+        directory, lat, lon, limit, embassy_level, first_country, exclude)

@@ -1,0 +1,140 @@
+"""The k nearest of a few hundred points: exactly what sorting every one by haversine gives.
+
+At this size numpy's fixed cost per call (an array, a matrix product, an argsort) outweighs
+the arithmetic, so the search is plain Python over a short list. Each cell of a coarse
+lat/lon grid keeps the points by chord length from the cell's centre. Chords are Euclidean,
+so a point c from the centre is at least c - e from a query e from the centre: the search
+reads the list in that order and stops once the bound passes the k-th best chord so far.
+A list ends where no query in its cell can need more of it for k <= `k_max`; a query that
+does (many points skipped) reads every point, so the answer never depends on the lists.
+
+The candidates are picked by chord and then sorted by haversine, ties by row: a candidate
+within `SLACK` of the k-th chord is kept, so rounding cannot make the two orders disagree.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import product, repeat
+from math import inf, sqrt
+
+from app.geo.distance import great_circle_km
+from app.geo.grid import unit_vector
+
+CELL_DEG = 10.0
+K_MAX = 24  # lists long enough for this many results without reading every point
+# Relative and absolute slack on squared chords (1e-13: 2 m), far above their rounding
+# (~2e-15 from 2 - 2 p.q), so near-ties in chord stay in for the haversine sort.
+SLACK, SLACK_ABS = 1e-8, 1e-13
+# On chords (0.6 m), for the rounding of c, e and the squared chord in the stopping bound:
+# with chords of at least sqrt(SLACK_ABS), 2 * 3e-7 * MARGIN is well above 2e-15.
+MARGIN = 1e-7
+
+Vector = tuple[float, float, float]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class KNearest:
+    lats: tuple[float, ...]
+    lons: tuple[float, ...]
+    xs: tuple[float, ...]  # unit vectors
+    ys: tuple[float, ...]
+    zs: tuple[float, ...]
+    cell_deg: float
+    columns: int
+    rows: int
+    # Cell k (row-major): its centre, the rows of its list with their chords from the
+    # centre (ascending), and the chord of the nearest point left off the list (or inf).
+    centres: tuple[Vector, ...]
+    listed: tuple[array[int], ...]
+    chords: tuple[array[float], ...]
+    cutoff: array[float]
+
+    @classmethod
+    def build(cls, lats: Sequence[float], lons: Sequence[float], cell_deg: float = CELL_DEG,
+              k_max: int = K_MAX) -> KNearest:
+        columns, rows = round(360 / cell_deg), round(180 / cell_deg)
+        xyz = tuple(unit_vector(lat, lon) for lat, lon in zip(lats, lons, strict=True))
+        centres, listed, chords, cutoff = [], [], [], array("d")
+        for row, column in product(range(rows), range(columns)):
+            south, west = row * cell_deg - 90.0, column * cell_deg - 180.0
+            centre = unit_vector(south + cell_deg / 2, west + cell_deg / 2)
+            kept, left_off = _cell_list(centre, _radius(centre, south, west, cell_deg),
+                                        xyz, k_max)
+            centres.append(centre)
+            listed.append(array("H", (n for _, n in kept)))
+            chords.append(array("d", (c for c, _ in kept)))
+            cutoff.append(left_off)
+        xs, ys, zs = (tuple(v[i] for v in xyz) for i in range(3))
+        return cls(tuple(lats), tuple(lons), xs, ys, zs, cell_deg, columns, rows, tuple(centres),
+                   tuple(listed), tuple(chords), cutoff)
+
+    def nearest(self, lat: float, lon: float, k: int,
+                skip: Container[int] = ()) -> list[tuple[float, int]]:
+        """(km, row) of the k nearest rows not in `skip`, by haversine, ties by row."""
+        if k <= 0 or not self.xs:
+            return []
+        query = unit_vector(lat, lon)
+        cell = (min(max(int((lat + 90.0) / self.cell_deg), 0), self.rows - 1) * self.columns
+                + int((lon + 180.0) / self.cell_deg) % self.columns)
+        listed = zip(self.chords[cell], self.listed[cell], strict=False)  # equal lengths
+        found, bound = self._search(query, _chord(self.centres[cell], query), listed, k, skip)
+        cutoff = self.cutoff[cell]
+        if cutoff < inf and cutoff <= bound:  # a point left off the list may be nearer
+            every = zip(repeat(0.0), range(len(self.xs)))
+            found, _ = self._search(query, 0.0, every, k, skip)
+        lats, lons = self.lats, self.lons
+        ranked = sorted([(great_circle_km(lat, lon, lats[n], lons[n]), n) for n in found])
+        return ranked[:k] if len(ranked) > k else ranked
+
+    def _search(self, query: Vector, e: float, listed: Iterable[tuple[float, int]], k: int,
+                skip: Container[int]) -> tuple[list[int], float]:
+        """The rows whose squared chord is within SLACK of the k-th smallest among those
+        read, and how far from the centre a point would have to be to be left out by them
+        (inf: fewer than k were found)."""
+        qx, qy, qz = 2.0 * query[0], 2.0 * query[1], 2.0 * query[2]
+        xs, ys, zs = self.xs, self.ys, self.zs
+        best: list[tuple[float, int]] = []  # (squared chord, row)
+        within = bound = inf
+        for c, n in listed:
+            if c > bound:
+                break
+            if n in skip:
+                continue
+            d = 2.0 - (xs[n] * qx + ys[n] * qy + zs[n] * qz)  # |p - q|^2 of unit vectors
+            if d <= within:
+                best.append((d, n))
+                if len(best) >= k:
+                    best.sort()
+                    within = best[k - 1][0] * (1 + SLACK) + SLACK_ABS
+                    bound = sqrt(within) + e + MARGIN
+        return [n for d, n in best if d <= within], bound
+
+
+def _radius(centre: Vector, south: float, west: float, size: float) -> float:
+    """Chord from a lat/lon box's centre to its farthest point, one of its corners."""
+    return max(_chord(centre, unit_vector(lat, lon))
+               for lat, lon in product((south, south + size), (west, west + size)))
+
+
+def _cell_list(centre: Vector, radius: float, xyz: Sequence[Vector],
+               k_max: int) -> tuple[list[tuple[float, int]], float]:
+    """(chord, row) of the points a query in the cell may need, nearest the centre first,
+    and the chord of the first point left off (inf if none).
+
+    A query in the cell is within `radius` of the centre, so its k-th nearest point is
+    within chords[k - 1] + radius of it, and within chords[k - 1] + 2 * radius of the centre.
+    """
+    by_chord = sorted((_chord(centre, p), n) for n, p in enumerate(xyz))
+    if len(by_chord) <= k_max:
+        return by_chord, inf
+    reach = by_chord[k_max - 1][0] + 2 * radius
+    kept = [(c, n) for c, n in by_chord if c <= reach]
+    return kept, by_chord[len(kept)][0] if len(kept) < len(by_chord) else inf
+
+
+def _chord(p: Vector, q: Vector) -> float:
+    dx, dy, dz = p[0] - q[0], p[1] - q[1], p[2] - q[2]
+    return sqrt(dx * dx + dy * dy + dz * dz)
