@@ -1,7 +1,10 @@
 """Apply the Alembic migrations at start-up, safely when several processes start at once.
 
-PostgreSQL: a session advisory lock serialises concurrent upgrades. SQLite: every
-transaction begins IMMEDIATE (see database.py), so a second process waits for the first.
+PostgreSQL: a session advisory lock serialises concurrent upgrades. SQLite: the whole
+upgrade is one transaction, begun IMMEDIATE (see database.py), so a second process waits for
+the first and then finds nothing to do. (Left to itself Alembic commits after each revision
+on SQLite, whose DDL it takes for non-transactional: a second process then read the version
+between two revisions and ran the next one too, failing on the columns it found.)
 """
 
 from __future__ import annotations
@@ -39,11 +42,6 @@ def _upgrade(connection: Connection) -> None:
 
     config = alembic_config()
     config.attributes["connection"] = connection
-    # One transaction around the whole upgrade, committed by the caller. Left to itself
-    # Alembic commits after each revision on SQLite (no transactional DDL there), and
-    # between two revisions another process starting at once could run the next one too.
-    if not connection.in_transaction():
-        connection.begin()
     command.upgrade(config, "head")
 
 
@@ -97,6 +95,8 @@ async def migrate(database: Database) -> None:
         if database.is_postgresql:
             await connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK})
             await connection.commit()
+        else:
+            await connection.begin()  # Alembic runs inside a transaction it is given
         try:
             await connection.run_sync(_upgrade)
             await connection.commit()
