@@ -9,6 +9,9 @@ from pathlib import Path
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from app.memory import keep_large_blocks_out_of_the_heap
+
+    keep_large_blocks_out_of_the_heap()  # before anything is loaded: see app/memory.py
     import uvicorn
 
     from app import logs

@@ -80,6 +80,10 @@ SPECS: dict[str, Spec] = {
     "compose_p99_ms": Spec("HTTP compose p99", "ms"),
     "compose_non_2xx": Spec("HTTP compose non-2xx answers", "answers", Target(EQ, 0)),
     "compose_vs_healthz": Spec("HTTP compose / healthz", "ratio", Target(GE, 0.6)),
+    # the same two requests counted in instructions (callgrind): steady on a shared machine
+    "healthz_instructions": Spec("instructions per /healthz request", "instructions"),
+    "compose_instructions": Spec("instructions per compose request", "instructions"),
+    "compose_vs_healthz_instructions": Spec("compose / healthz by instructions", "ratio"),
     # bench_scale: 2 APIs + 2 workers, PostgreSQL and Redis
     "scale_rate_limit_admitted": Spec("scale: composes admitted over 2 APIs (limit 50/minute)",
                                       "requests", Target(EQ, 50)),

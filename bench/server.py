@@ -5,7 +5,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,13 +41,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(env: Mapping[str, str] | None = None, timeout_s: float = 30.0) -> Iterator[Server]:
-    """Start the service as a user would, wait until healthy, stop it afterwards."""
+def serve(
+    env: Mapping[str, str] | None = None, timeout_s: float = 30.0, wrapper: Sequence[str] = ()
+) -> Iterator[Server]:
+    """Start the service as a user would, wait until healthy, stop it afterwards.
+
+    `wrapper` goes before the command (valgrind): the server's pid stays the process's.
+    """
     port = free_port()
     full_env = {**os.environ, **(env or {})}
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [*wrapper, sys.executable, "-m", "app", "serve", "--host", "127.0.0.1",
+         "--port", str(port)],
         cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -56,7 +62,7 @@ def serve(env: Mapping[str, str] | None = None, timeout_s: float = 30.0) -> Iter
     finally:
         proc.terminate()
         try:
-            proc.wait(10)
+            proc.wait(timeout_s)
         except subprocess.TimeoutExpired:
             proc.kill()
 

@@ -42,11 +42,6 @@ def _upgrade(connection: Connection) -> None:
 
     config = alembic_config()
     config.attributes["connection"] = connection
-    # One transaction around the whole upgrade, committed by the caller. Left to itself
-    # Alembic commits after each revision on SQLite (no transactional DDL there), and
-    # between two revisions another process starting at once could run the next one too.
-    if not connection.in_transaction():
-        connection.begin()
     command.upgrade(config, "head")
 
 

@@ -11,9 +11,8 @@ A person in a territory with its own code (Hong Kong, Åland) is served as one i
 that conducts its foreign relations (`relations.part_of`).
 """
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from app.directory import countries
 from app.directory.directory import Directory, Ranked
@@ -33,8 +32,10 @@ LABELS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
+    """One answer. A named tuple: read-only, and half a frozen dataclass's cost to build
+    (a lookup builds several)."""
+
     embassy: Embassy
     distance_km: float
     reason: str

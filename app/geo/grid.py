@@ -132,7 +132,8 @@ class PointGrid:
         for i in range(start, end):
             if tag >= 0 and tags[i] != tag:
                 continue
-            d = (xs[i] - x) ** 2 + (ys[i] - y) ** 2 + (zs[i] - z) ** 2
+            dx, dy, dz = xs[i] - x, ys[i] - y, zs[i] - z
+            d = dx * dx + dy * dy + dz * dz  # x * x: half the cost of x ** 2 (a pow call)
             if d < best:
                 best, best_at = d, i
         return best, best_at

@@ -76,18 +76,22 @@ class KNearest:
         """(km, row) of the k nearest rows not in `skip`, by haversine, ties by row."""
         if k <= 0 or not self.xs:
             return []
-        query = unit_vector(lat, lon)
-        cell = (min(max(int((lat + 90.0) / self.cell_deg), 0), self.rows - 1) * self.columns
-                + int((lon + 180.0) / self.cell_deg) % self.columns)
+        x, y, z = query = unit_vector(lat, lon)
+        # The query's own cell has the shortest read; any cell's list gives the same answer.
+        row = min(int((lat + 90.0) / self.cell_deg), self.rows - 1)
+        cell = row * self.columns + int((lon + 180.0) / self.cell_deg) % self.columns
+        cx, cy, cz = self.centres[cell]
+        e = sqrt((cx - x) * (cx - x) + (cy - y) * (cy - y) + (cz - z) * (cz - z))
         listed = zip(self.chords[cell], self.listed[cell], strict=False)  # equal lengths
-        found, bound = self._search(query, _chord(self.centres[cell], query), listed, k, skip)
+        found, bound = self._search(query, e, listed, k, skip)
         cutoff = self.cutoff[cell]
         if cutoff < inf and cutoff <= bound:  # a point left off the list may be nearer
             every = zip(repeat(0.0), range(len(self.xs)))
             found, _ = self._search(query, 0.0, every, k, skip)
         lats, lons = self.lats, self.lons
-        ranked = sorted([(great_circle_km(lat, lon, lats[n], lons[n]), n) for n in found])
-        return ranked[:k] if len(ranked) > k else ranked
+        ranked = [(great_circle_km(lat, lon, lats[n], lons[n]), n) for n in found]
+        ranked.sort()
+        return ranked[:k]
 
     def _search(self, query: Vector, e: float, listed: Iterable[tuple[float, int]], k: int,
                 skip: Container[int]) -> tuple[list[int], float]:

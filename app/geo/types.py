@@ -1,14 +1,14 @@
 """The resolved location every lookup starts from."""
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 LocationSource = Literal["coordinates", "place", "country", "ip"]
 Precision = Literal["point", "city", "country"]
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
+    """Read-only; a named tuple, as every lookup builds one (half a frozen dataclass's cost)."""
+
     lat: float
     lon: float
     country: str | None  # ISO 3166-1 alpha-2; None where no country holds the point (open sea)
