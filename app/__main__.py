@@ -128,9 +128,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from app.memory import leave_out_tooling
+    from app.memory import leave_out_unused
 
-    leave_out_tooling()  # before the parsers import structlog and httpx: see app/memory.py
+    leave_out_unused()  # before the parsers import structlog and httpx: see app/memory.py
     from pydantic import ValidationError
 
     from app.errors import AppError

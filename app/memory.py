@@ -1,5 +1,5 @@
 """What `serve` sets before it imports anything: large blocks stay out of the C heap, and
-the terminal renderers the tooling installs stay out of the process.
+what the service never uses stays out of the process.
 
 glibc gives a block of 128 KiB or more its own mapping, returned to the system when freed,
 but raises that bound past every such block freed (up to 32 MiB) and from then on carves
@@ -31,10 +31,15 @@ def keep_large_blocks_out_of_the_heap() -> bool:
 # for its exception renderers (our logs keep no exception text) and httpx its command line,
 # which imports both. ~4.9 MiB resident after the imports of `serve`.
 TOOLING_ONLY = ("rich", "pygments")
+# Pydantic's copy of its own version 1, which FastAPI imports only to check that no model is
+# a version-1 one (none is: nothing installed but FastAPI imports it). ~2.8 MiB resident.
+# The suite leaves it out too (tests/conftest.py), so a dependency that needs it fails there.
+NEVER_USED = ("pydantic.v1",)
 
 
-def leave_out_tooling() -> None:
-    """`import rich` and `import pygments` fail from now on, as they do in the image; both
-    importers fall back to plain output. No effect on a module already imported."""
-    for name in TOOLING_ONLY:
+def leave_out_unused() -> None:
+    """Importing any of TOOLING_ONLY and NEVER_USED fails from now on, as the first two do
+    in the image; every importer falls back (plain output; "not a version-1 model"). No
+    effect on a module already imported."""
+    for name in (*TOOLING_ONLY, *NEVER_USED):
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]

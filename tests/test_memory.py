@@ -1,10 +1,12 @@
-"""What `serve` sets before it imports: large blocks keep their own mappings; the tooling's
-terminal renderers stay out."""
+"""What `serve` sets before it imports: large blocks keep their own mappings; what it never
+uses stays out."""
 
 import subprocess
 import sys
 
 import pytest
+
+from app.memory import NEVER_USED
 
 # In a fresh interpreter: a test process's heap may already hold a free chunk big enough,
 # which glibc would use before mapping anything, whatever the bound.
@@ -37,25 +39,32 @@ def test_a_large_block_gets_its_own_mapping_even_after_a_larger_one_was_freed() 
     assert not _mapped_on_its_own("default")  # glibc's own behaviour, which this changes
 
 
-TOOLING_PROBE = """
+UNUSED_PROBE = """
 import contextlib, io, sys
 if sys.argv[1] == "left-out":  # as `python -m app serve` starts, its parser built
     from app.__main__ import main
     with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
         main(["--help"])
 import structlog, httpx, app.logs
+from app.main import create_app
+create_app()  # every route's models checked by FastAPI
 app.logs.configure("info", "console")
 structlog.get_logger("probe").error("boom", exc_info=ValueError("x"))
-print(sorted(name for name in ("rich", "pygments") if sys.modules.get(name) is not None))
+print(sorted(name for name in ("rich", "pygments", "pydantic.v1")
+             if sys.modules.get(name) is not None))
 """
 
 
-def _tooling_loaded(mode: str) -> str:
-    return subprocess.run([sys.executable, "-c", TOOLING_PROBE, mode], capture_output=True,
+def _unused_loaded(mode: str) -> str:
+    return subprocess.run([sys.executable, "-c", UNUSED_PROBE, mode], capture_output=True,
                           text=True, check=True).stdout.strip()
 
 
-def test_serve_leaves_the_toolings_renderers_out_and_still_logs_an_exception() -> None:
+def test_serve_leaves_out_what_it_never_uses_and_still_logs_and_routes() -> None:
     pytest.importorskip("rich")  # installed with the dev tools: the control below needs it
-    assert _tooling_loaded("default") == "['pygments', 'rich']"  # what this prevents
-    assert _tooling_loaded("left-out") == "[]"
+    assert _unused_loaded("default") == "['pydantic.v1', 'pygments', 'rich']"  # prevented
+    assert _unused_loaded("left-out") == "[]"
+
+
+def test_the_suite_leaves_out_what_serve_never_uses() -> None:
+    assert all(name in sys.modules and sys.modules[name] is None for name in NEVER_USED)
