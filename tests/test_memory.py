@@ -39,6 +39,21 @@ def test_a_large_block_gets_its_own_mapping_even_after_a_larger_one_was_freed() 
     assert not _mapped_on_its_own("default")  # glibc's own behaviour, which this changes
 
 
+TRIM_PROBE = """
+from app.memory import give_back_free_heap, keep_large_blocks_out_of_the_heap
+keep_large_blocks_out_of_the_heap()
+blocks = [bytearray(64 << 10) for _ in range(200)]  # in the heap: below the bound
+del blocks[:-1]  # the last one stays, so the freed ones are below memory in use
+print(give_back_free_heap())
+"""
+
+
+def test_free_pages_below_memory_in_use_go_back() -> None:
+    out = subprocess.run([sys.executable, "-c", TRIM_PROBE], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "True"
+
+
 UNUSED_PROBE = """
 import contextlib, io, sys
 if sys.argv[1] == "left-out":  # as `python -m app serve` starts, its parser built
