@@ -6,6 +6,7 @@ no attribute tricks (`''.__class__`), no mutation, and an unknown variable is an
 rather than a silently empty gap in a letter sent to an embassy.
 """
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -20,6 +21,9 @@ from app.campaigns.models import Wording
 ALLOWED_VARIABLES = frozenset({"sender", "embassy", "gender"})
 _SPACE_RUNS = re.compile(r"[ \t]{2,}")
 _BLANK_RUNS = re.compile(r"\n{3,}")
+# What `tidied` changes: a run of spaces or tabs, whitespace at either end of a line, a run of
+# blank lines, a break at either end. Most rendered wordings have none and are kept as they are.
+_UNTIDY = re.compile(r"[ \t]{2}|^[^\S\n]|[^\S\n]$|\n\n\n|\A\n|\n\Z", re.MULTILINE)
 _LEFTOVER = ("{{", "}}", "{%", "%}", "{#")
 
 
@@ -32,6 +36,19 @@ class Place:
     country: str | None
 
 
+_PLACE_FIELDS = frozenset(f.name for f in dataclasses.fields(Place))
+
+
+class LetterEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with a short way to `sender.city` and the like: a `Place`'s fields are
+    strings or None, which the sandbox's checks (run on every access) always let through."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is Place and attribute in _PLACE_FIELDS:
+            return getattr(obj, attribute)
+        return super().getattr(obj, attribute)
+
+
 class TemplateCheckError(ValueError):
     """A campaign string that does not compile or does not render; names file and key."""
 
@@ -40,9 +57,9 @@ class TemplateRenderError(RuntimeError):
     """A checked campaign string failed on real values: the campaign's fault, not the person's."""
 
 
-def make_environment() -> ImmutableSandboxedEnvironment:
+def make_environment() -> LetterEnvironment:
     """Plain text (no HTML escaping); `None` prints as nothing instead of "None"."""
-    return ImmutableSandboxedEnvironment(
+    return LetterEnvironment(
         undefined=StrictUndefined,
         autoescape=False,
         finalize=_finalize,
@@ -67,7 +84,7 @@ def compile_wording(env: ImmutableSandboxedEnvironment, where: str, source: str)
             f"{where}: unknown variable(s) {names}; only {', '.join(sorted(ALLOWED_VARIABLES))}"
         )
     plain = all(isinstance(node, _PLAIN_NODES) for node in tree.find_all(nodes.Node))
-    return Wording(where, template, fixed=_tidy(template.render()) if plain else None)
+    return Wording(where, template, fixed=tidy(template.render()) if plain else None)
 
 
 def render_wording(wording: Wording, context: Mapping[str, Any]) -> str:
@@ -78,10 +95,16 @@ def render_wording(wording: Wording, context: Mapping[str, Any]) -> str:
         text = wording.render(context)
     except Exception as error:  # sandbox, strict-undefined and filter errors alike
         raise TemplateRenderError(f"{wording.where}: {error}") from error
-    return _tidy(text)
+    return tidy(text)
 
 
-def _tidy(text: str) -> str:
+def tidy(text: str) -> str:
+    return tidied(text) if _UNTIDY.search(text) else text
+
+
+def tidied(text: str) -> str:
+    """Each line's runs of spaces made one and its ends trimmed, runs of blank lines made one
+    (`tidy` gives the same without the work when there is nothing to change)."""
     lines = (_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
 
