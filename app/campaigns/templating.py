@@ -21,9 +21,6 @@ from app.campaigns.models import Wording
 ALLOWED_VARIABLES = frozenset({"sender", "embassy", "gender"})
 _SPACE_RUNS = re.compile(r"[ \t]{2,}")
 _BLANK_RUNS = re.compile(r"\n{3,}")
-# What `tidied` changes: a run of spaces or tabs, whitespace at either end of a line, a run of
-# blank lines, a break at either end. Most rendered wordings have none and are kept as they are.
-_UNTIDY = re.compile(r"[ \t]{2}|^[^\S\n]|[^\S\n]$|\n\n\n|\A\n|\n\Z", re.MULTILINE)
 _LEFTOVER = ("{{", "}}", "{%", "%}", "{#")
 
 
@@ -84,7 +81,7 @@ def compile_wording(env: ImmutableSandboxedEnvironment, where: str, source: str)
             f"{where}: unknown variable(s) {names}; only {', '.join(sorted(ALLOWED_VARIABLES))}"
         )
     plain = all(isinstance(node, _PLAIN_NODES) for node in tree.find_all(nodes.Node))
-    return Wording(where, template, fixed=tidy(template.render()) if plain else None)
+    return Wording(where, template, fixed=_tidy(template.render()) if plain else None)
 
 
 def render_wording(wording: Wording, context: Mapping[str, Any]) -> str:
@@ -95,16 +92,10 @@ def render_wording(wording: Wording, context: Mapping[str, Any]) -> str:
         text = wording.render(context)
     except Exception as error:  # sandbox, strict-undefined and filter errors alike
         raise TemplateRenderError(f"{wording.where}: {error}") from error
-    return tidy(text)
+    return _tidy(text)
 
 
-def tidy(text: str) -> str:
-    return tidied(text) if _UNTIDY.search(text) else text
-
-
-def tidied(text: str) -> str:
-    """Each line's runs of spaces made one and its ends trimmed, runs of blank lines made one
-    (`tidy` gives the same without the work when there is nothing to change)."""
+def _tidy(text: str) -> str:
     lines = (_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n"))
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
 

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 from app.campaigns.language import negotiate
 from app.campaigns.models import Campaign, SenderInput, Signature
 from app.campaigns.render import render
-from app.campaigns.templating import tidied, tidy
 from app.campaigns.text import clean_line, clean_text
 from app.errors import Unprocessable
 
@@ -98,9 +97,3 @@ def test_negotiation_gives_a_supported_language_or_a_422(
         assert negotiate(requested, header, supported, "en") in supported
     except Unprocessable as error:
         assert requested is not None and [e.field for e in error.errors] == ["language"]
-
-
-@SETTINGS
-@given(text=st.text(alphabet=st.sampled_from(" \t\n\r\x0b\xa0\u2028\u3000ab")) | st.text())
-def test_tidying_skips_only_text_it_would_not_change(text: str) -> None:
-    assert tidy(text) == tidied(text)
