@@ -127,6 +127,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.memory import leave_out_tooling
+
+    leave_out_tooling()  # before the parsers import structlog and httpx: see app/memory.py
     from pydantic import ValidationError
 
     from app.errors import AppError

@@ -19,6 +19,7 @@ from app.delivery.address_health import BouncedAddresses
 from app.delivery.dispatch import Dispatch, Pacing
 from app.delivery.provider import Provider
 from app.delivery.providers.pool import pooled_client
+from app.delivery.providers.sns import SnsCertificates
 from app.delivery.registry import make_provider
 from app.delivery.worker import Worker, WorkerConfig
 from app.directory.directory import Directory
@@ -42,6 +43,7 @@ class Resources:
     pending: PendingCounts
     worker: Worker
     bounced: BouncedAddresses
+    certificates: SnsCertificates  # SNS's, for SES webhooks
 
 
 def platform_of(settings: Settings) -> Platform:
@@ -86,6 +88,7 @@ async def opened(
                 policy=Policy(settings.require_confirmation,
                               timedelta(hours=settings.confirmation_ttl_hours)),
                 pending=PendingCounts(), worker=worker, bounced=bounced,
+                certificates=SnsCertificates(http),
             )
         finally:
             worker.close()

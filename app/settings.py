@@ -117,6 +117,10 @@ class Settings(BaseSettings):
     ses_webhook_secret: SecretStr | None = Field(
         None, description="Shared secret in the SNS subscription URL (?secret=...)."
     )
+    ses_sns_topic_arns: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), description="Comma-separated SNS topic ARNs whose messages the SES webhook takes "
+        "(it needs these or the URL secret; every message's SNS signature is checked too)."
+    )
     resend_api_key: SecretStr | None = None
     resend_base_url: str = "https://api.resend.com"
     resend_webhook_secret: SecretStr | None = Field(
@@ -155,6 +159,13 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             value = [o for o in value.split(",") if o.strip()]
         return normalize_origins(list(value)) if isinstance(value, list | tuple) else value
+
+    @field_validator("ses_sns_topic_arns", mode="before")
+    @classmethod
+    def _split_topics(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(t.strip() for t in value.split(",") if t.strip())
+        return value
 
     @field_validator("rate_limit_compose", "rate_limit_send", "rate_limit_partner")
     @classmethod

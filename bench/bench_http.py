@@ -63,7 +63,9 @@ def _compose_script(folder: Path) -> Path:
 
 
 # What `python -m app serve` imports before it loads anything.
-IMPORTS = ("import uvicorn, app.logs, app.main, app.settings\n"
+IMPORTS = ("from app.memory import keep_large_blocks_out_of_the_heap, leave_out_tooling\n"
+           "keep_large_blocks_out_of_the_heap(); leave_out_tooling()\n"
+           "import uvicorn, app.logs, app.main, app.settings\n"
            "from bench.server import rss_mib\n"
            "print(rss_mib())")
 

@@ -32,6 +32,7 @@ class Harness:
     client: httpx.AsyncClient
     provider: RecordingProvider
     resources: Resources
+    app: Any = None  # the FastAPI app, for a test that swaps one of its resources
 
     async def deliver(self) -> int:
         """Run the worker until nothing is due; how many e-mails it handled."""
@@ -93,6 +94,6 @@ def harness_for(services: Services, settings: Settings) -> Any:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-                yield Harness(c, provider, app.state.resources)
+                yield Harness(c, provider, app.state.resources, app)
 
     return run()

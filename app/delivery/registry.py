@@ -11,6 +11,7 @@ from app.delivery.provider import (
     WebhookRequest,
 )
 from app.delivery.providers import mailgun, postmark, resend, sendgrid, ses
+from app.delivery.providers.sns import SnsCertificates
 from app.settings import Settings
 
 ProviderFactory = Callable[[Settings, httpx.AsyncClient], Provider]
@@ -33,14 +34,19 @@ def make_provider(settings: Settings, http: httpx.AsyncClient) -> Provider:
     return factory(settings, http)
 
 
-def parse_webhook(
-    provider_name: str, settings: Settings, request: WebhookRequest
+async def read_webhook(
+    provider_name: str, settings: Settings, request: WebhookRequest,
+    certificates: SnsCertificates,
 ) -> list[DeliveryEvent]:
-    """The events in one webhook call; InvalidSignature unless it verifies."""
+    """The events in one webhook call; InvalidSignature unless it verifies. SES's signature
+    is checked against a certificate fetched once (`certificates`), after the cheap checks."""
     parser = _WEBHOOKS.get(provider_name)
     if parser is None:
         raise UnknownProvider(provider_name)
-    return parser(settings, request)
+    events = parser(settings, request)
+    if provider_name == ses.NAME:
+        await ses.verify_signature(request, certificates)
+    return events
 
 
 def webhook_providers() -> frozenset[str]:

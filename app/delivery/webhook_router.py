@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from app.delivery.provider import InvalidSignature, WebhookRequest
-from app.delivery.registry import UnknownProvider, parse_webhook
+from app.delivery.registry import UnknownProvider, read_webhook
 from app.delivery.webhooks import apply_events
 from app.deps import ResourcesDep, SettingsDep
 from app.errors import NotFound, Unauthorized
@@ -23,7 +23,7 @@ class WebhookAnswer(BaseModel):
 @router.post(
     "/{provider}",
     summary="Delivery events from an e-mail provider (signature checked)",
-    responses=responses(400, 401, 404, 413),
+    responses=responses(400, 401, 404, 413, 503),
 )
 async def provider_webhook(
     provider: str, request: Request, settings: SettingsDep, resources: ResourcesDep
@@ -32,7 +32,7 @@ async def provider_webhook(
     401 and change nothing; a provider we do not know is 404."""
     call = WebhookRequest.of(request.headers, request.query_params, await request.body())
     try:
-        events = parse_webhook(provider, settings, call)
+        events = await read_webhook(provider, settings, call, resources.certificates)
     except UnknownProvider as error:
         raise NotFound(f"No webhooks are taken for {provider[:40]!r}.") from error
     except InvalidSignature as error:

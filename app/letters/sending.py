@@ -16,6 +16,7 @@ from app.db.database import Database
 from app.db.models import IdempotencyRow, LetterRow
 from app.delivery import outbox
 from app.delivery.address_health import hard_bounced
+from app.delivery.budget import give_back
 from app.errors import (
     Conflict,
     EmailBounced,
@@ -199,4 +200,9 @@ async def erase(database: Database, letter_id: str, now: datetime) -> None:
         if row is None:
             raise NotFound(f"No letter has the id {letter_id[:40]!r}.")
         if row.erased_at is None:
+            if row.status == "queued" and row.budget_day is not None:
+                # A retry that will now never go: its slot is free for another letter
+                # (the addresses are erased below, so it is now or never).
+                await give_back(session, repository.recipients(row), row.budget_day)
+                row.budget_day = None
             await repository.erase(session, row, "erased", now)

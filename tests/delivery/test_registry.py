@@ -7,10 +7,11 @@ import pytest
 
 from app.delivery.console import ConsoleProvider
 from app.delivery.provider import InvalidSignature, ProviderNotConfigured, WebhookRequest
+from app.delivery.providers.sns import SnsCertificates
 from app.delivery.registry import (
     UnknownProvider,
     make_provider,
-    parse_webhook,
+    read_webhook,
     webhook_providers,
 )
 from app.delivery.smtp import SmtpProvider
@@ -44,12 +45,12 @@ async def test_smtp_takes_its_settings() -> None:
     assert provider.config.password == "pw" and provider.config.timeout == 3.0
 
 
-def test_webhook_for_a_name_that_is_not_ours() -> None:
+async def test_webhook_for_a_name_that_is_not_ours(http: httpx.AsyncClient) -> None:
     request = WebhookRequest.of({"Content-Type": "application/json"}, {}, b"[]")
     with pytest.raises(UnknownProvider):
-        parse_webhook("acme-mail", Settings(), request)
+        await read_webhook("acme-mail", Settings(), request, SnsCertificates(http))
     with pytest.raises(UnknownProvider):
-        parse_webhook("console", Settings(), request)
+        await read_webhook("console", Settings(), request, SnsCertificates(http))
 
 
 def test_webhook_request_lowercases_header_names() -> None:
@@ -86,8 +87,10 @@ async def test_made_provider_sends_through_the_shared_client(http: httpx.AsyncCl
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGURED))
-def test_every_http_provider_refuses_unsigned_webhooks_by_default(name: str) -> None:
+async def test_every_http_provider_refuses_unsigned_webhooks_by_default(
+    name: str, http: httpx.AsyncClient
+) -> None:
     request = WebhookRequest.of({"Content-Type": "application/json"}, {}, b"{}")
     with pytest.raises(InvalidSignature):
-        parse_webhook(name, Settings(), request)
+        await read_webhook(name, Settings(), request, SnsCertificates(http))
     assert name in webhook_providers()

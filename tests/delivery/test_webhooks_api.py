@@ -3,18 +3,25 @@ the embassy address and tells the person. Postmark's webhook (Basic auth) stands
 
 import asyncio
 import base64
+import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
+import httpx
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
 from app.db.models import LetterRow
 from app.delivery.cli import bounce_report
+from app.delivery.providers.sns import SnsCertificates
 from app.services import Services
 from app.settings import Settings
+from tests.fakes.sns import TOPIC, SnsSigner, ToLoopback, certificate_server, notification
 from tests.send_fixtures import BERN, PERSON, Harness, harness_for
+
+SIGNER = SnsSigner.new()
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"hooks:s3cret-pass").decode()}
 
@@ -135,6 +142,49 @@ async def test_a_wrong_signature_is_401_and_changes_nothing(sent: Harness) -> No
     unsigned = await sent.client.post("/v1/webhooks/postmark", json=bounce(row.provider_message_id))
     assert unsigned.status_code == 401
     assert (await letter(sent)).status == "sent"
+
+
+@pytest.fixture
+async def ses_sent(services: Services, send_settings: Settings) -> AsyncIterator[Harness]:
+    """One letter sent, SES events taken from our topic, SNS's certificate served over
+    loopback HTTP."""
+    settings = send_settings.model_copy(update={"ses_sns_topic_arns": (TOPIC,)})
+    with certificate_server(SIGNER) as server:
+        async with harness_for(services, settings) as harness, \
+                httpx.AsyncClient(transport=ToLoopback(server.url)) as http:
+            harness.app.state.resources = replace(
+                harness.resources, certificates=SnsCertificates(http))
+            await harness.confirmed_letter()
+            await harness.deliver()
+            yield harness
+
+
+def ses_bounce(message_id: str | None) -> dict[str, Any]:
+    return notification(json.dumps({
+        "notificationType": "Bounce",
+        "mail": {"messageId": message_id},
+        "bounce": {"bounceType": "Permanent", "bounceSubType": "General",
+                   "timestamp": "2026-12-01T10:00:00.000Z",
+                   "bouncedRecipients": [{"emailAddress": BERN, "diagnosticCode": "550"}]},
+    }))
+
+
+async def test_a_signed_ses_bounce_from_our_topic_bounces_the_letter(ses_sent: Harness) -> None:
+    row = await letter(ses_sent)
+    answer = await ses_sent.client.post(
+        "/v1/webhooks/ses", json=SIGNER.sign(ses_bounce(row.provider_message_id)))
+    assert answer.json() == {"events": 1, "matched": 1}
+    assert (await ses_sent.client.get(f"/v1/letters/{row.id}")).json()["status"] == "bounced"
+
+
+async def test_an_ses_bounce_signed_by_another_key_is_401_and_changes_nothing(
+    ses_sent: Harness,
+) -> None:
+    row = await letter(ses_sent)
+    forged = SnsSigner.new().sign(ses_bounce(row.provider_message_id))
+    answer = await ses_sent.client.post("/v1/webhooks/ses", json=forged)
+    assert answer.status_code == 401, answer.text
+    assert (await ses_sent.client.get(f"/v1/letters/{row.id}")).json()["status"] == "sent"
 
 
 async def test_an_unknown_provider_is_404(sent: Harness) -> None:

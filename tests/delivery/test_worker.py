@@ -391,6 +391,22 @@ async def test_a_retried_letter_keeps_its_one_slot(queued: Harness) -> None:
     assert await slots_used(queued, clock.now.date()) == 1
 
 
+async def test_a_retry_erased_by_the_person_gives_its_slot_back(queued: Harness) -> None:
+    first, second = await post(queued, 2)
+    clock = Clock(later_today())
+    w = worker(queued, clock, pacing=Pacing(daily_limit=1), concurrency=1)
+    queued.provider.failures = [TransientSendError("smtp 421: busy")]
+    assert await w.run_once() == 1  # the first letter waits for its retry, holding the slot
+    assert await slots_used(queued, clock.now.date()) == 1
+    assert (await queued.client.delete(f"/v1/letters/{first}")).status_code == 204
+    assert await slots_used(queued, clock.now.date()) == 0
+    clock.advance(seconds=3)
+    while await w.run_once():
+        pass
+    assert (await status(queued, second))["status"] == "sent"  # today, not held to tomorrow
+    assert len(queued.provider.to(BERN)) == 1
+
+
 async def test_a_letter_claimed_again_after_a_crash_keeps_its_one_slot(queued: Harness) -> None:
     (letter_id,) = await post(queued)
     clock = Clock(later_today())

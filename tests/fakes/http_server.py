@@ -50,7 +50,7 @@ class Received:
 
 @dataclass
 class LoopbackHttpServer:
-    """Serves `handler` for `path` (POST) until stopped; `url` is its base URL."""
+    """Serves `handler` for `path` (POST, or `methods`) until stopped; `url` is its base URL."""
 
     path: str
     handler: Handler
@@ -60,13 +60,14 @@ class LoopbackHttpServer:
     _thread: threading.Thread | None = None
     _stopping: threading.Event = field(default_factory=threading.Event)
     port: int = 0
+    methods: tuple[str, ...] = ("POST",)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        app = Starlette(routes=[Route(self.path, self._endpoint, methods=["POST"])])
+        app = Starlette(routes=[Route(self.path, self._endpoint, methods=list(self.methods))])
         config = uvicorn.Config(
             app,
             host="127.0.0.1",

@@ -1,9 +1,10 @@
 """Amazon SES v2: `POST /v2/email/outbound-emails` with raw MIME, signed with SigV4.
 
-Events arrive through SNS over HTTPS. Checking SNS's X.509 signature means fetching AWS's
-certificate at run time, so instead the subscription URL carries a shared secret
-(`?secret=…`) compared in constant time; a subscription confirmation is only acknowledged
-(the operator confirms it in the AWS console), never followed.
+Events arrive through SNS over HTTPS. Every message's SNS signature is checked (sns.py), and
+since any AWS account's topic can be signed by SNS, the message must also come from one of
+`LETTERS_SES_SNS_TOPIC_ARNS` or carry the subscription URL's shared secret (`?secret=…`,
+compared in constant time), whichever are set. A subscription confirmation is only
+acknowledged (the operator confirms it in the AWS console), never followed.
 """
 
 import base64
@@ -36,6 +37,7 @@ from app.delivery.providers.common import (
     text,
 )
 from app.delivery.providers.sigv4 import AwsCredentials, signed_headers
+from app.delivery.providers.sns import SnsCertificates
 from app.delivery.providers.transport import (
     HttpProvider,
     RequestOptions,
@@ -121,13 +123,10 @@ def make(settings: Settings, http: httpx.AsyncClient) -> SesProvider:
 
 
 def parse_webhook(settings: Settings, request: WebhookRequest) -> list[DeliveryEvent]:
-    """One SNS message: a confirmation is acknowledged, a notification parsed for its events."""
-    secret = settings.ses_webhook_secret
-    if secret is None or not secret.get_secret_value():
-        raise InvalidSignature("ses webhook secret is not configured")
-    if not same_secret(request.query.get("secret", ""), secret.get_secret_value()):
-        raise InvalidSignature("ses webhook secret does not match")
+    """One SNS message from our topic: a confirmation is acknowledged, a notification parsed
+    for its events. Its SNS signature is for `verify_signature` (it needs a fetch)."""
     envelope = as_dict(load_json(request.body))
+    _check_origin(settings, request, envelope)
     kind = envelope.get("Type")
     if kind == "SubscriptionConfirmation":
         log.info("ses_sns_subscription_pending", topic_arn=text(envelope.get("TopicArn")))
@@ -138,6 +137,23 @@ def parse_webhook(settings: Settings, request: WebhookRequest) -> list[DeliveryE
     if message is None:
         raise MalformedWebhook("an SNS notification without a Message")
     return list(_events(as_dict(load_json(message.encode()))))
+
+
+async def verify_signature(request: WebhookRequest, certificates: SnsCertificates) -> None:
+    """InvalidSignature unless SNS signed the message (after `parse_webhook` took it)."""
+    await certificates.verify(as_dict(load_json(request.body)))
+
+
+def _check_origin(settings: Settings, request: WebhookRequest, envelope: dict[str, Any]) -> None:
+    secret = settings.ses_webhook_secret.get_secret_value() if settings.ses_webhook_secret \
+        else ""
+    topics = settings.ses_sns_topic_arns
+    if not secret and not topics:
+        raise InvalidSignature("ses webhook secret or SNS topics are not configured")
+    if secret and not same_secret(request.query.get("secret", ""), secret):
+        raise InvalidSignature("ses webhook secret does not match")
+    if topics and envelope.get("TopicArn") not in topics:
+        raise InvalidSignature("the SNS message is not from a configured topic")
 
 
 def _events(notification: dict[str, Any]) -> Iterator[DeliveryEvent]:
