@@ -59,6 +59,7 @@ def worker_config(settings: Settings) -> WorkerConfig:
         max_attempts=settings.max_attempts,
         sweep_every=settings.sweep_interval_seconds,
         retention=timedelta(days=settings.retention_days),
+        ledger=settings.acceptance_ledger,
     )
 
 

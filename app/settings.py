@@ -86,6 +86,13 @@ class Settings(BaseSettings):
         description="How long a claimed e-mail stays a worker's; longer than any one send. "
         "A worker that dies mid-send leaves its e-mails to others after this.",
     )
+    acceptance_ledger: str = Field(
+        "auto", min_length=1,
+        description="PostgreSQL: the local file where a worker also records each provider's "
+        "acceptance the moment it comes (ids only; shared by this machine's workers), so one "
+        "killed and restarted here sends none again. `auto`: in the temp folder, named after "
+        "the database; `off`: on the outbox row only. SQLite keeps it beside its file.",
+    )
     sweep_interval_seconds: float = Field(
         60.0, gt=0, description="How often the worker erases expired and retained letters."
     )

@@ -4,11 +4,14 @@ This write is the duplicate window (README, "What a crash can do"): until it is 
 crash means the e-mail goes again. So it never waits for the main write lock or the pool:
 - SQLite: into the acceptance ledger, a file with a lock of its own (delivery/ledger.py),
   at once, before anything else runs; a claim reads it back for the rows it takes.
-- PostgreSQL: onto the outbox row, on the database's urgent connection
-  (`Database.autocommit`); acceptances that come while one write is on its way go together
-  in the next (GroupCommit: one round trip for all). A claim reads them with the row.
+- PostgreSQL: into this machine's ledger first, the same way (unless
+  `LETTERS_ACCEPTANCE_LEDGER=off`), then onto the outbox row, on the database's urgent
+  connection (`Database.autocommit`), for workers elsewhere; acceptances that come while
+  one write is on its way go together in the next (GroupCommit: one round trip for all).
+  A claim reads them with the row, and in the ledger those the row does not have.
 """
 
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -19,7 +22,7 @@ from sqlalchemy import bindparam, select, text, update
 from app.db.database import Database
 from app.db.models import OutboxRow
 from app.delivery.group_commit import GroupCommit
-from app.delivery.ledger import Entry, Ledger
+from app.delivery.ledger import AUTO, Entry, Ledger
 from app.delivery.outbox import Claimed
 
 log = structlog.get_logger(__name__)
@@ -44,9 +47,9 @@ class Acceptance:
 
 
 class Acceptances:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, ledger: str = AUTO) -> None:
         self.database = database
-        self.ledger = Ledger.beside(database.engine.url)
+        self.ledger = Ledger.for_database(database.engine.url, ledger)
         self.group: GroupCommit[Acceptance] = GroupCommit(self._write)
 
     async def ready(self) -> None:
@@ -56,27 +59,40 @@ class Acceptances:
         try:
             if self.ledger is not None:
                 self.ledger.open()
-                return
-            async with self.database.autocommit() as session:
-                await session.execute(text("SELECT 1"))
-        except Exception as error:  # the database away: the first write opens it then
+            if self.database.is_postgresql:
+                async with self.database.autocommit() as session:
+                    await session.execute(text("SELECT 1"))
+        except Exception as error:  # away: the first write opens it then
             log.warning("acceptances_not_ready", error_type=type(error).__name__)
 
     async def record(self, acceptance: Acceptance) -> None:
         """Returns once `acceptance` is durable; raises what the write raised (the caller
         tries again)."""
         if self.ledger is not None:  # no await before this: it is written as it comes
-            self.ledger.record(Entry(acceptance.outbox_id, acceptance.reference,
-                                     acceptance.provider, acceptance.message_id, acceptance.at))
-            return
-        await self.group.submit(acceptance)
+            try:
+                self.ledger.record(Entry(acceptance.outbox_id, acceptance.reference,
+                                         acceptance.provider, acceptance.message_id,
+                                         acceptance.at))
+            except sqlite3.Error as error:
+                if not self.database.is_postgresql:
+                    raise  # SQLite's only record
+                log.warning("ledger_record_failed", error_type=type(error).__name__)
+        if self.database.is_postgresql:
+            await self.group.submit(acceptance)
 
     def recorded(self, items: list[Claimed]) -> list[Claimed]:
         """`items` (just claimed), those accepted already with their acceptance filled in
-        (on PostgreSQL the claim read it from the row)."""
+        (on PostgreSQL the claim read it from the row, the ledger has those it may lack)."""
         if self.ledger is None:
             return items
-        found = self.ledger.recorded((item.id, item.reference) for item in items)
+        try:
+            found = self.ledger.recorded(
+                (item.id, item.reference) for item in items if not item.accepted_by)
+        except sqlite3.Error as error:
+            if not self.database.is_postgresql:
+                raise
+            log.warning("ledger_read_failed", error_type=type(error).__name__)
+            return items
         return [
             replace(item, accepted_by=found[key][0], provider_message_id=found[key][1])
             if (key := (item.id, item.reference)) in found else item

@@ -1,5 +1,6 @@
-"""SQLite's acceptance ledger: a second, tiny SQLite file beside the main one
-(`letters.db-acceptances`) that only workers write, one small commit per acceptance.
+"""The acceptance ledger: a tiny SQLite file that only workers write, one small commit per
+acceptance: beside a SQLite database (`letters.db-acceptances`), and for PostgreSQL a local
+file of this machine's workers (`LETTERS_ACCEPTANCE_LEDGER`).
 
 Why a file of its own: the acceptance write is the duplicate window (README, "What a crash
 can do"). The main file has one write lock, held by claims and bookkeeping, so an acceptance
@@ -17,14 +18,24 @@ removes any whose outbox row is gone (a worker killed between the two). Entries 
 on id and reference together: outbox ids are never reused (migration 0007), but a ledger left
 beside a database restored from a backup would meet ids again, and a stale entry must never
 pass a new e-mail off as sent. Losing the file can cause duplicates, never a lost letter.
+
+On PostgreSQL the outbox row gets the acceptance too (every worker on every machine reads
+it), but that write takes round trips through a busy event loop, milliseconds that a kill
+can fall into; the local file closes that gap for a worker killed and restarted on the same
+machine, which is how a process supervisor restarts one.
 """
 
+import hashlib
+import os
 import sqlite3
+import tempfile
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
+import structlog
 from sqlalchemy.engine import URL
 
 from app.db.database import set_wal
@@ -38,6 +49,8 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS acceptances (
 ) WITHOUT ROWID"""
 
 Key = tuple[int, str]  # (outbox id, reference)
+AUTO, OFF = "auto", "off"
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +68,21 @@ class Ledger:
         self._connection: sqlite3.Connection | None = None
 
     @classmethod
-    def beside(cls, url: URL) -> "Ledger | None":
-        """The ledger of a SQLite database `url` (None for any other database)."""
-        if url.get_backend_name() != "sqlite":
+    def for_database(cls, url: URL, where: str = AUTO) -> "Ledger | None":
+        """SQLite's ledger beside its file; for PostgreSQL the file `where` names (AUTO: one
+        in the temp folder named after the database, OFF: none)."""
+        if url.get_backend_name() == "sqlite":
+            path = url.database or ""
+            return cls(f"{path}-acceptances" if path not in ("", ":memory:") else ":memory:")
+        if where == OFF:
             return None
-        path = url.database or ""
-        return cls(f"{path}-acceptances" if path not in ("", ":memory:") else ":memory:")
+        if where != AUTO:
+            return cls(where)
+        try:
+            return cls(str(_local_folder() / _local_name(url)))
+        except OSError as error:  # no temp folder of our own: the row's record alone
+            log.warning("ledger_unavailable", error_type=type(error).__name__)
+            return None
 
     def open(self) -> None:
         self._db()
@@ -116,3 +138,19 @@ class Ledger:
                 cursor.execute(SCHEMA)
             self._connection = connection
         return self._connection
+
+
+def _local_folder() -> Path:
+    """This user's own folder in the temp folder: nobody else may put a ledger there (one
+    that lists acceptances would stop letters from going)."""
+    folder = Path(tempfile.gettempdir()) / f"letters-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+        raise PermissionError(f"{folder} is not this user's own folder")
+    return folder
+
+
+def _local_name(url: URL) -> str:
+    """One file per database, the same for every worker of it on this machine."""
+    named = f"{url.host}:{url.port}/{url.database}".encode()
+    return f"acceptances-{hashlib.sha256(named).hexdigest()[:16]}.db"

@@ -22,6 +22,7 @@ from app.delivery.acceptances import Acceptance, Acceptances
 from app.delivery.backoff import delay
 from app.delivery.dispatch import Dispatch, Prepared, Sent
 from app.delivery.group_commit import GroupCommit
+from app.delivery.ledger import AUTO
 from app.delivery.outbox import Claimed
 from app.delivery.provider import (
     Accepted,
@@ -51,6 +52,7 @@ class WorkerConfig:
     max_attempts: int = 8
     sweep_every: float = 60.0
     retention: timedelta = timedelta(days=30)
+    ledger: str = AUTO  # PostgreSQL's local acceptance ledger (LETTERS_ACCEPTANCE_LEDGER)
 
 
 class Worker:
@@ -63,7 +65,7 @@ class Worker:
         self.name = name or worker_name()
         self.wakeup = asyncio.Event()
         # Each acceptance written on its outbox row the moment it comes (the window)...
-        self.acceptances = Acceptances(database)
+        self.acceptances = Acceptances(database, config.ledger)
         # ...then the letters' bookkeeping, committed together with any that came meanwhile.
         self.recorder: GroupCommit[Sent] = GroupCommit(
             lambda records: self._bookkeep(records, self.provider.name)

@@ -4,9 +4,11 @@ for its own outbox row only, entries go with their bookkeeping (leftovers with t
 nothing personal in the file, and its WAL stays small."""
 
 import asyncio
+import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,13 +33,23 @@ def entry(outbox_id: int, reference: str = "ref") -> Entry:
 
 @pytest.fixture
 def ledger(tmp_path: Path) -> Ledger:
-    found = Ledger.beside(make_url(f"sqlite+aiosqlite:///{tmp_path / 'letters.db'}"))
+    found = Ledger.for_database(make_url(f"sqlite+aiosqlite:///{tmp_path / 'letters.db'}"))
     assert found is not None and found.path == f"{tmp_path / 'letters.db'}-acceptances"
     return found
 
 
-def test_only_sqlite_has_a_ledger() -> None:
-    assert Ledger.beside(make_url("postgresql+asyncpg://postgres@127.0.0.1/x")) is None
+def test_postgresql_has_one_ledger_per_database_on_this_machine_unless_off() -> None:
+    def of(url: str, where: str = "auto") -> str | None:
+        found = Ledger.for_database(make_url(url), where)
+        return found.path if found else None
+
+    first = of("postgresql+asyncpg://postgres@127.0.0.1:5432/letters")
+    assert first is not None and first.startswith(tempfile.gettempdir())
+    assert first == of("postgresql+asyncpg://other:pw@127.0.0.1:5432/letters")
+    assert first != of("postgresql+asyncpg://postgres@127.0.0.1:5432/staging")
+    assert of("postgresql+asyncpg://postgres@127.0.0.1/x", "off") is None
+    assert of("postgresql+asyncpg://postgres@127.0.0.1/x", "/srv/ledger.db") == "/srv/ledger.db"
+    assert os.stat(os.path.dirname(first)).st_mode & 0o777 == 0o700
 
 
 @sqlite_only

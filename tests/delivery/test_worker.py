@@ -17,6 +17,7 @@ from app.db.models import EmbassySendRow, LetterRow, OutboxRow
 from app.delivery import outbox
 from app.delivery.acceptances import Acceptance, Acceptances
 from app.delivery.dispatch import Pacing, Sent
+from app.delivery.ledger import Entry, Ledger
 from app.delivery.provider import Accepted, PermanentSendError, TransientSendError
 from app.delivery.worker import Worker, WorkerConfig
 from app.services import Services
@@ -194,6 +195,29 @@ async def test_an_acceptance_recorded_before_the_worker_died_is_finished_not_res
         row = await session.get(LetterRow, letter_id)
     assert row is not None and row.status == "sent"
     assert (row.provider, row.provider_message_id) == ("smtp", "<given@relay>")
+
+
+async def test_an_acceptance_only_in_this_machines_ledger_is_finished_not_resent(
+    queued: Harness,
+) -> None:
+    """Killed the moment the ledger had the acceptance, before anything else did (on
+    PostgreSQL, before the outbox row): a worker restarted here sends nothing again."""
+    (letter_id,) = await post(queued)
+    clock = Clock(datetime.now(UTC))
+    lease = timedelta(seconds=30)
+    database = queued.resources.database
+    async with database.begin() as session:
+        (item,) = await outbox.claim(session, "dead-worker", clock.now, lease, 10)
+    assert await queued.resources.worker.dispatch.prepare(item, "dead", clock.now) is not None
+    ledger = Ledger.for_database(database.engine.url)
+    assert ledger is not None
+    ledger.record(Entry(item.id, item.reference, "smtp", "<given@relay>", clock.now))
+    ledger.close()
+    assert [row.accepted_by for row in await outbox_rows(queued)] == [None]
+    clock.advance(seconds=31)
+    assert await worker(queued, clock, lease=lease).run_once() == 1
+    assert queued.provider.sent == []
+    assert (await status(queued, letter_id))["status"] == "sent"
 
 
 async def test_acceptances_that_come_together_are_all_durable(queued: Harness) -> None:
