@@ -38,7 +38,7 @@ class _Window:
 class MovingWindows:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._windows: dict[str, _Window] = {}
+        self._windows: dict[tuple[int | str, ...], _Window] = {}
         self._next_sweep = 0.0
 
     def hit(self, item: RateLimitItem, *identity: str) -> Verdict:
@@ -46,10 +46,11 @@ class MovingWindows:
         now = self._clock()
         if now >= self._next_sweep:
             self._sweep(now)
-        key = item.key_for(*identity)
+        expiry = item.get_expiry()
+        key: tuple[int | str, ...] = (item.amount, expiry, *identity)  # not `key_for`: no string
         window = self._windows.get(key)
         if window is None:
-            window = self._windows[key] = _Window(item.get_expiry())
+            window = self._windows[key] = _Window(expiry)
         times, cutoff = window.times, now - window.expiry
         while times and times[0] < cutoff:
             times.popleft()
@@ -60,7 +61,7 @@ class MovingWindows:
         return Verdict(True, item.amount)
 
     def clear(self, item: RateLimitItem, *identity: str) -> None:
-        self._windows.pop(item.key_for(*identity), None)
+        self._windows.pop((item.amount, item.get_expiry(), *identity), None)
 
     def __len__(self) -> int:
         """How many keys are held (for tests: idle ones must go)."""
@@ -71,3 +72,4 @@ class MovingWindows:
         idle = [k for k, w in self._windows.items() if not w.times or w.times[-1] < now - w.expiry]
         for key in idle:
             del self._windows[key]
+

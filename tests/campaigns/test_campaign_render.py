@@ -415,3 +415,14 @@ def test_the_sandbox_still_guards_a_place_s_other_attributes(source: str) -> Non
     wording = compile_wording(make_environment(), "x", source)
     with pytest.raises(TemplateRenderError, match="unsafe"):
         render_wording(wording, context("Munich", "Germany", "Berlin", "Germany", None))
+
+
+@pytest.mark.parametrize("source", [
+    "{% for x in range(3) %}{{ x }}{% endfor %}{{ sender.city }}",
+    "{% set n = namespace(k=1) %}{{ n.k }} {{ dict(a=1)['a'] }} {{ embassy.city|upper }}",
+    "{% if gender == 'feminine' %}she{% else %}they{% endif %} in {{ sender.country }}",
+])
+def test_a_wording_renders_as_jinja_renders_its_template(source: str) -> None:
+    wording = compile_wording(make_environment(), "x", source)
+    values = context("Munich", None, "Berlin", "Germany", "feminine")
+    assert wording.render(values) == wording.template.render(values)
