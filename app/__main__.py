@@ -2,6 +2,7 @@
 embassies check | build | health`."""
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -15,11 +16,13 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app import logs
+    from app.db.migrate import migrate_apart
     from app.main import create_app
     from app.settings import Settings
 
     settings = Settings()
     logs.configure(settings.log_level, settings.log_format)
+    asyncio.run(migrate_apart(settings.database_url))
     uvicorn.run(
         create_app(settings),
         host=args.host,
@@ -36,8 +39,6 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _migrate(_: argparse.Namespace) -> int:
-    import asyncio
-
     from app.db.database import Database
     from app.db.migrate import migrate
     from app.settings import Settings

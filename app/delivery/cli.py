@@ -82,9 +82,11 @@ async def _health_command(url: str, addresses: list[str]) -> int:
 
 def _worker(_: argparse.Namespace) -> int:
     from app import logs
+    from app.db.migrate import migrate_apart
 
     settings = Settings()
     logs.configure(settings.log_level, settings.log_format)  # ops: JSON lines, as serve
+    asyncio.run(migrate_apart(settings.database_url))
     asyncio.run(run_worker(settings))
     return 0
 

@@ -1,7 +1,7 @@
 """Country names in the letter's language (CLDR), for the templates.
 
 Read from data/country_names/<language>.json, built from babel by
-scripts/build_country_names.py: asking babel itself loads its whole locale (~4.8 MiB for
+scripts/build_cldr.py: asking babel itself loads its whole locale (~4.8 MiB for
 English, ~1.5 MiB each further language) for ~250 names. A language without a file falls
 back to babel.
 """

@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from babel.dates import format_datetime
-
 from app.delivery.provider import Address, OutgoingEmail
 from app.directory.models import Embassy
+from app.letters.dates import long_datetime
 from app.letters.mail_templates import MailTemplates
 from app.letters.mail_texts import texts
 from app.letters.stored import Platform, StoredLetter
@@ -92,7 +91,7 @@ def confirmation_email(
     """The double opt-in: the link that queues the letter, and a copy of what will go."""
     t = texts(letter.language)
     subject = t["confirm_subject"].format(embassy=embassy.name)
-    expires = format_datetime(letter.expires_at, "long", tzinfo=None, locale=letter.language)
+    expires = long_datetime(letter.expires_at, letter.language)
     context: dict[str, Any] = {
         "t": t, "language": letter.language, "subject": subject,
         "intro": t["confirm_intro"].format(embassy=embassy.name),

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from babel.dates import format_date
+from app.letters.dates import long_date
 
 if TYPE_CHECKING:  # fpdf (with fontTools) is some 40 MB resident: loaded at the first PDF
     from fpdf import FPDF
@@ -74,7 +74,7 @@ def _address_block(pdf: "FPDF", layout: Layout, letter: PrintableLetter) -> None
 def _dateline(pdf: "FPDF", letter: PrintableLetter) -> None:
     pdf.set_font("serif", size=11)
     pdf.set_y(100)
-    text = format_date(letter.dated, format="long", locale=letter.language)
+    text = long_date(letter.dated, letter.language)
     pdf.cell(0, 6, text, align="R", new_x="LMARGIN", new_y="NEXT")
 
 

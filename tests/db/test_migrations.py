@@ -7,6 +7,7 @@ import sys
 from asyncio.subprocess import PIPE
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -17,7 +18,7 @@ import app.db.models
 import app.partners.models  # noqa: F401
 from app.db.base import Base
 from app.db.database import Database
-from app.db.migrate import alembic_config, head, migrate
+from app.db.migrate import alembic_config, at_head, head, migrate, migrate_apart
 from tests.databases import POSTGRES, admin
 
 
@@ -116,8 +117,10 @@ async def test_a_database_behind_head_is_upgraded(tmp_path: Path) -> None:
 MIGRATE_AND_SAY = """
 import asyncio, sys
 from app.db.database import Database
-from app.db.migrate import migrate
+from app.db.migrate import migrate, migrate_apart
 async def run():
+    if sys.argv[2] == "apart":
+        await migrate_apart(sys.argv[1])
     database = Database.connect(sys.argv[1])
     await migrate(database)
     await database.dispose()
@@ -126,9 +129,9 @@ print("alembic" in sys.modules)
 """
 
 
-async def _imports_alembic(url: str) -> bool:
+async def _imports_alembic(url: str, how: str = "here") -> bool:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", MIGRATE_AND_SAY, url, stdout=PIPE, stderr=PIPE)
+        sys.executable, "-c", MIGRATE_AND_SAY, url, how, stdout=PIPE, stderr=PIPE)
     out, err = await process.communicate()
     assert process.returncode == 0, err.decode()[-2000:]
     return {"True": True, "False": False}[out.decode().strip()]
@@ -138,3 +141,29 @@ async def test_only_a_database_behind_head_needs_alembic(tmp_path: Path) -> None
     url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
     assert await _imports_alembic(url)  # a new database: migrated by Alembic
     assert not await _imports_alembic(url)  # at head: one SELECT, Alembic never imported
+
+
+async def test_serve_and_worker_leave_the_upgrade_to_a_child(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
+    assert not await _imports_alembic(url, "apart")  # a new database, upgraded by the child
+    database = Database.connect(url)
+    try:
+        assert await at_head(database)
+        async with database.engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+    finally:
+        await database.dispose()
+
+
+async def test_a_failed_upgrade_apart_stops_the_start(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'unknown.db'}"
+    database = Database.connect(url)
+    try:
+        async with database.engine.begin() as connection:  # a revision this code never had
+            await connection.execute(text("CREATE TABLE alembic_version (version_num TEXT)"))
+            await connection.execute(text("INSERT INTO alembic_version VALUES ('9999')"))
+        assert not await at_head(database)
+    finally:
+        await database.dispose()
+    with pytest.raises(RuntimeError, match="app migrate"):
+        await migrate_apart(url)

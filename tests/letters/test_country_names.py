@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.parametrize("language", sorted(shipped_languages()))
 def test_a_shipped_file_holds_what_babel_gives(language: str) -> None:
-    # Fails after a babel upgrade until `python scripts/build_country_names.py` is run.
+    # Fails after a babel upgrade until `python scripts/build_cldr.py` is run.
     shipped = json.loads((DATA_DIR / f"{language}.json").read_text(encoding="utf-8"))
     assert shipped == dict(Locale.parse(language).territories)
 
