@@ -50,7 +50,14 @@ class Wording:
     fixed: str | None = None
 
     def render(self, context: Mapping[str, Any]) -> str:
-        return self.template.render(context)
+        # What `template.render` does, with the environment's globals (`range` & co.) merged
+        # from its plain dict: the template's own view of them is a ChainMap, walked in Python
+        # on every render. (Strings compiled with `from_string` have no globals of their own.)
+        template, env = self.template, self.template.environment
+        namespace = env.context_class(
+            env, {**env.globals, **context}, template.name, template.blocks
+        )
+        return "".join(template.root_render_func(namespace))
 
 
 @dataclass(frozen=True, slots=True)

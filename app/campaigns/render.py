@@ -138,7 +138,7 @@ def _compose(
         parts.append(f"{render_wording(text.note_intros[intro_at], values)}\n{note}")
     parts.append(f"{render_wording(text.closings[closing_at], values)}\n{signed}")
     # A paragraph whose conditionals all failed must not leave a hole in the letter.
-    body = "\n\n".join(part for part in parts if part.strip())
+    body = "\n\n".join([part for part in parts if part.strip()])
     return render_wording(text.subjects[subject_at], values), body
 
 

@@ -6,6 +6,7 @@ no attribute tricks (`''.__class__`), no mutation, and an unknown variable is an
 rather than a silently empty gap in a letter sent to an embassy.
 """
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,6 +33,19 @@ class Place:
     country: str | None
 
 
+_PLACE_FIELDS = frozenset(f.name for f in dataclasses.fields(Place))
+
+
+class LetterEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, with a short way to `sender.city` and the like: a `Place`'s fields are
+    strings or None, which the sandbox's checks (run on every access) always let through."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is Place and attribute in _PLACE_FIELDS:
+            return getattr(obj, attribute)
+        return super().getattr(obj, attribute)
+
+
 class TemplateCheckError(ValueError):
     """A campaign string that does not compile or does not render; names file and key."""
 
@@ -40,9 +54,9 @@ class TemplateRenderError(RuntimeError):
     """A checked campaign string failed on real values: the campaign's fault, not the person's."""
 
 
-def make_environment() -> ImmutableSandboxedEnvironment:
+def make_environment() -> LetterEnvironment:
     """Plain text (no HTML escaping); `None` prints as nothing instead of "None"."""
-    return ImmutableSandboxedEnvironment(
+    return LetterEnvironment(
         undefined=StrictUndefined,
         autoescape=False,
         finalize=_finalize,

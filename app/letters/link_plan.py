@@ -109,8 +109,11 @@ def letter_text(subject: str, body: str) -> str:
 
 
 def _warning(failing: list[ClientLimit], lengths: dict[LinkName, int]) -> LinkWarning:
-    links = tuple(n for n in LINK_NAMES if any(c.link == n for c in failing))
-    parts = [_describe(n, lengths[n], [c for c in failing if c.link == n]) for n in links]
+    by_link: dict[LinkName, list[ClientLimit]] = {}
+    for client in failing:  # in CLIENT_LIMITS order, so each link's clients are too
+        by_link.setdefault(client.link, []).append(client)
+    links = tuple([n for n in LINK_NAMES if n in by_link])
+    parts = [_describe(n, lengths[n], by_link[n]) for n in links]
     message = (
         "The letter is too long for a one-tap link in some mail apps: "
         + "; ".join(parts)
@@ -120,10 +123,10 @@ def _warning(failing: list[ClientLimit], lengths: dict[LinkName, int]) -> LinkWa
         code="link_too_long",
         message=message,
         links=links,
-        clients=tuple(c.client for c in failing),
+        clients=tuple([c.client for c in failing]),
     )
 
 
 def _describe(link: LinkName, length: int, clients: list[ClientLimit]) -> str:
-    where = ", ".join(f"{c.label} (limit about {c.max_length:,})" for c in clients)
+    where = ", ".join([f"{c.label} (limit about {c.max_length:,})" for c in clients])
     return f"the {link} link ({length:,} characters) is too long for {where}"

@@ -98,20 +98,23 @@ def build_links(
     """Every link for one letter. `body` uses "\\n" (a "\\r\\n" or lone "\\r" is a break too).
 
     `fixed`: lines that are the campaign's own wording, never the person's (see
-    `encode_text`). Raises ValueError when the subject or an address holds a line break (§5:
+    `encoded_lines`). Raises ValueError when the subject or an address holds a line break (§5:
     breaks belong only in the body) or an address is not one.
     """
     _reject_line_breaks(subject, "the subject")
     recipients = [ascii_address(a) for a in to]
     copies = [ascii_address(a) for a in cc or ()]
-    # Each value is encoded once for all four links; the body is the long part.
-    subject_q, body_q = encode_text(subject, fixed), encode_text(lf_line_breaks(body), fixed)
+    # Each value is encoded once for all four links; the body is the long part, its lines
+    # joined by an encoded LF for webmail and an encoded CRLF for the mailto (§5: line
+    # breaks in a mailto body MUST be %0D%0A).
+    subject_q, body_lines = encode_text(subject, fixed), encoded_lines(lf_line_breaks(body), fixed)
+    body_q = "%0A".join(body_lines)
     # Webmail: "," between addresses is data there, %2C.
     head = f"to={encode(','.join(recipients))}"
     if copies:
         head += f"&cc={encode(','.join(copies))}"
     return Links(
-        mailto=_mailto(recipients, copies, subject_q, _crlf_encoded(body_q)),
+        mailto=_mailto(recipients, copies, subject_q, "%0D%0A".join(body_lines)),
         gmail=_web_url(GMAIL_COMPOSE, "su", head, subject_q, body_q),
         outlook=_web_url(OUTLOOK_COMPOSE, "subject", head, subject_q, body_q),
         yahoo=_web_url(YAHOO_COMPOSE, "subject", head, subject_q, body_q),
@@ -119,13 +122,16 @@ def build_links(
 
 
 def encode_text(text: str, fixed: Collection[str] = frozenset()) -> str:
-    """`encode(text)` for text with "\\n" breaks, line by line (encoding is per character, so
-    the lines' encodings joined by %0A are the whole text's). A line in `fixed` is the
-    campaign's own wording: its encoding is kept for the next letter. Other lines may be
-    the person's and are never kept."""
-    return "%0A".join(
-        _encode_fixed(line) if line in fixed else encode(line) for line in text.split("\n")
-    )
+    """`encode(text)` for text with "\\n" breaks (see `encoded_lines`)."""
+    return "%0A".join(encoded_lines(text, fixed))
+
+
+def encoded_lines(text: str, fixed: Collection[str] = frozenset()) -> list[str]:
+    """Each line of `text` ("\\n" breaks) encoded: encoding is per character, so the lines
+    joined by %0A are `encode(text)`, and joined by %0D%0A the text with CRLF breaks (§5).
+    A line in `fixed` is the campaign's own wording: its encoding is kept for the next
+    letter. Other lines may be the person's and are never kept."""
+    return [_encode_fixed(line) if line in fixed else encode(line) for line in text.split("\n")]
 
 
 @lru_cache(maxsize=8192)  # only ever campaign wording, which is loaded once: bounded anyway
@@ -137,7 +143,7 @@ def mailto_url(
     to: Sequence[str], subject: str, body: str | None = None, cc: Sequence[str] = ()
 ) -> str:
     """An RFC 6068 `mailto:`; no `body` field when `body` is None, no `cc` field when empty."""
-    body_q = None if body is None else _crlf_encoded(encode(lf_line_breaks(body)))
+    body_q = None if body is None else "%0D%0A".join(encoded_lines(lf_line_breaks(body)))
     return _mailto(to, cc, encode(subject), body_q)
 
 
@@ -155,12 +161,6 @@ def _mailto(to: Sequence[str], cc: Sequence[str], subject_q: str, body_q: str | 
     if body_q is not None:
         fields.append(f"body={body_q}")
     return f"mailto:{_mailto_addresses(to)}?{'&'.join(fields)}"
-
-
-def _crlf_encoded(lf_encoded: str) -> str:
-    """§5: line breaks in a mailto body MUST be %0D%0A. In encoded text every "%0A" is a
-    line break (a literal "%" is %25), so this equals encoding the text with CRLF breaks."""
-    return lf_encoded.replace("%0A", "%0D%0A")
 
 
 def decode_mailto(url: str) -> MailtoParts:

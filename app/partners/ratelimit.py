@@ -1,72 +1,48 @@
-"""Counting requests against limits (the `limits` library): in memory, or in Redis.
+"""Counting requests against limits: in this process's memory, or in Redis (`limits`).
 
 A moving window: "5/hour" means at most five in any sixty minutes, with no burst of ten
 across the turn of an hour as a fixed window allows. Redis makes the count shared by
-every replica; in memory each process counts alone (one process, or development).
+every replica; in memory each process counts alone (one process, or development), with
+app.partners.windows, which gives the `limits` library's verdicts without its costs.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import structlog
 from limits import RateLimitItem
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
+
+from app.partners.windows import MovingWindows, Verdict
 
 if TYPE_CHECKING:
     import redis.asyncio
 
+__all__ = ["Limiter", "Verdict"]
 log = structlog.get_logger(__name__)
-
-CLEAN_EVERY_S = 1.0
-# The library's hook that `_PacedMemoryStorage` paces (a private name: a test checks it exists).
-EXPIRY_HOOK = "_MemoryStorage__schedule_expiry"
-
-
-class _PacedMemoryStorage(MemoryStorage):
-    """The library's in-memory storage, dropping expired entries once a second.
-
-    The library starts that clean-up after every hit, and it holds the key's lock across a
-    worker-thread hop: every request behind it waited for a thread, which under load cut
-    compose throughput to a fifth. Counting does not depend on it (a hit compares against
-    the entry `limit` places back, and windows are found by time), so pacing it changes no
-    verdict; it only lets expired entries stay up to a second longer in memory.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(wrap_exceptions=True)
-        self._next_clean = 0.0
-
-    async def _MemoryStorage__schedule_expiry(self) -> None:  # the hook, see EXPIRY_HOOK
-        now = time.monotonic()
-        if now >= self._next_clean:
-            self._next_clean = now + CLEAN_EVERY_S
-            await getattr(super(), EXPIRY_HOOK)()
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    allowed: bool
-    limit: int
-    retry_after: int = 0  # seconds until one more request would be allowed
 
 
 class Limiter:
-    """One storage, one strategy; `close()` releases what `memory()`/`redis()` opened."""
+    """Counts in memory or in Redis; `close()` releases what `redis()` opened."""
 
-    def __init__(self, storage: Storage, pool: redis.asyncio.ConnectionPool | None = None):
-        self._storage = storage
+    def __init__(
+        self,
+        windows: MovingWindows | None = None,
+        storage: RedisStorage | None = None,
+        pool: redis.asyncio.ConnectionPool | None = None,
+    ) -> None:
+        self._windows = windows
         self._pool = pool
-        self._strategy = MovingWindowRateLimiter(storage)
+        self._strategy = MovingWindowRateLimiter(storage) if storage is not None else None
 
     @classmethod
     def memory(cls) -> Limiter:
-        return cls(_PacedMemoryStorage())
+        return cls(windows=MovingWindows())
 
     @classmethod
     def redis(cls, url: str, prefix: str) -> Limiter:
@@ -85,7 +61,7 @@ class Limiter:
             key_prefix=f"{prefix}:ratelimit",
             connection_pool=pool,  # type: ignore[arg-type]  # passed through to redis-py
         )
-        return cls(storage, pool)
+        return cls(storage=storage, pool=pool)
 
     async def hit(self, item: RateLimitItem, *identity: str) -> Verdict:
         """Count one request for `identity` under `item`.
@@ -94,6 +70,9 @@ class Limiter:
         should not silence everyone writing a letter; the per-embassy daily limit and the
         confirmation e-mail still stand between a flood and an embassy.
         """
+        if self._windows is not None:
+            return self._windows.hit(item, *identity)
+        assert self._strategy is not None
         try:
             if await self._strategy.hit(item, *identity):
                 return Verdict(True, item.amount)
@@ -106,10 +85,11 @@ class Limiter:
         return Verdict(False, item.amount, wait)
 
     async def clear(self, item: RateLimitItem, *identity: str) -> None:
-        await self._strategy.clear(item, *identity)
+        if self._windows is not None:
+            self._windows.clear(item, *identity)
+        elif self._strategy is not None:
+            await self._strategy.clear(item, *identity)
 
     async def close(self) -> None:
-        if isinstance(self._storage, MemoryStorage) and self._storage.timer:
-            self._storage.timer.cancel()
         if self._pool is not None:
             await self._pool.aclose()

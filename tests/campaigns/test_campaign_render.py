@@ -8,7 +8,13 @@ import pytest
 from app.campaigns.models import Campaign, Letter, SenderInput, Wording
 from app.campaigns.registry import CampaignRegistry
 from app.campaigns.render import SEPARATOR, render
-from app.campaigns.templating import compile_wording, context, make_environment, render_wording
+from app.campaigns.templating import (
+    TemplateRenderError,
+    compile_wording,
+    context,
+    make_environment,
+    render_wording,
+)
 from app.campaigns.variant import number
 from app.errors import Unprocessable
 
@@ -401,3 +407,22 @@ def test_fixed_lines_are_the_campaigns_own_lines_only(campaign: Campaign) -> Non
     assert {"Middle one.", "Respectfully,", "Тема А", "Середина три."} <= campaign.fixed_lines
     assert not any("{" in line for line in campaign.fixed_lines)
     assert not any(line.startswith("I write from") for line in campaign.fixed_lines)
+
+
+@pytest.mark.parametrize("source", ["{{ sender.__class__ }}", "{{ embassy.__slots__ }}",
+                                    "{{ sender.__init__.__globals__ }}"])
+def test_the_sandbox_still_guards_a_place_s_other_attributes(source: str) -> None:
+    wording = compile_wording(make_environment(), "x", source)
+    with pytest.raises(TemplateRenderError, match="unsafe"):
+        render_wording(wording, context("Munich", "Germany", "Berlin", "Germany", None))
+
+
+@pytest.mark.parametrize("source", [
+    "{% for x in range(3) %}{{ x }}{% endfor %}{{ sender.city }}",
+    "{% set n = namespace(k=1) %}{{ n.k }} {{ dict(a=1)['a'] }} {{ embassy.city|upper }}",
+    "{% if gender == 'feminine' %}she{% else %}they{% endif %} in {{ sender.country }}",
+])
+def test_a_wording_renders_as_jinja_renders_its_template(source: str) -> None:
+    wording = compile_wording(make_environment(), "x", source)
+    values = context("Munich", None, "Berlin", "Germany", "feminine")
+    assert wording.render(values) == wording.template.render(values)
