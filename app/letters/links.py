@@ -131,7 +131,10 @@ def encoded_lines(text: str, fixed: Collection[str] = frozenset()) -> list[str]:
     joined by %0A are `encode(text)`, and joined by %0D%0A the text with CRLF breaks (§5).
     A line in `fixed` is the campaign's own wording: its encoding is kept for the next
     letter. Other lines may be the person's and are never kept."""
-    return [_encode_fixed(line) if line in fixed else encode(line) for line in text.split("\n")]
+    return [
+        _encode_fixed(line) if line in fixed else encode(line) if line else ""
+        for line in text.split("\n")
+    ]
 
 
 @lru_cache(maxsize=8192)  # only ever campaign wording, which is loaded once: bounded anyway
