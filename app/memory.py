@@ -39,11 +39,12 @@ def give_back_free_heap() -> bool:
     return trim is not None and bool(trim(0))
 
 
-# Installed for the tooling (schemathesis brings rich, pytest pygments), absent from the
-# image, never used by the service, yet imported whenever present: structlog imports rich
-# for its exception renderers (our logs keep no exception text) and httpx its command line,
-# which imports both. ~4.9 MiB resident after the imports of `serve`.
-TOOLING_ONLY = ("rich", "pygments")
+# Installed for the tooling (schemathesis brings rich, pytest pygments, the tests need
+# numpy), absent from the image, never used by the service, yet imported whenever present:
+# structlog imports rich for its exception renderers (our logs keep no exception text) and
+# httpx its command line, which imports both, ~4.9 MiB resident after the imports of `serve`;
+# fpdf imports numpy for images (a letter has none), ~11 MiB more at the first PDF.
+TOOLING_ONLY = ("rich", "pygments", "numpy")
 # Pydantic's copy of its own version 1, which FastAPI imports only to check that no model is
 # a version-1 one (none is: nothing installed but FastAPI imports it). ~2.8 MiB resident.
 # The suite leaves it out too (tests/conftest.py), so a dependency that needs it fails there.
@@ -51,8 +52,8 @@ NEVER_USED = ("pydantic.v1",)
 
 
 def leave_out_unused() -> None:
-    """Importing any of TOOLING_ONLY and NEVER_USED fails from now on, as the first two do
-    in the image; every importer falls back (plain output; "not a version-1 model"). No
-    effect on a module already imported."""
+    """Importing any of TOOLING_ONLY and NEVER_USED fails from now on (as the tooling's do
+    in the image); every importer falls back: plain output, no numpy images, "not a
+    version-1 model". No effect on a module already imported."""
     for name in (*TOOLING_ONLY, *NEVER_USED):
         sys.modules.setdefault(name, None)  # type: ignore[arg-type]

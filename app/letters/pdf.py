@@ -4,6 +4,7 @@ Post is the channel that works where e-mail does not, so this renders every scri
 templates use: DejaVu Serif (shipped beside this file) covers Latin and Cyrillic.
 """
 
+import gc
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -96,4 +97,10 @@ def render_pdf(letter: PrintableLetter, paper: Paper = "a4") -> bytes:
     _address_block(pdf, layout, letter)
     _dateline(pdf, letter)
     _text(pdf, letter)
-    return bytes(pdf.output())
+    out = bytes(pdf.output())
+    del pdf
+    # fpdf's fonts and the fontTools tables they parse refer to each other: without a pass
+    # now (~15 ms, a PDF takes ~120 ms) each PDF left ~2 MiB to the collector's next full
+    # pass, ~11 MiB held in steady use.
+    gc.collect()
+    return out
