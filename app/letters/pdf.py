@@ -5,6 +5,7 @@ templates use: DejaVu Serif (shipped beside this file) covers Latin and Cyrillic
 """
 
 import gc
+import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from app.letters.dates import long_date
 
-if TYPE_CHECKING:  # fpdf (with fontTools) is some 40 MB resident: loaded at the first PDF
+if TYPE_CHECKING:  # fpdf (with fontTools) is ~27 MiB resident: loaded at the first PDF
     from fpdf import FPDF
 
 FONTS = Path(__file__).parent / "fonts"
@@ -47,10 +48,24 @@ class PrintableLetter:
     dated: date
 
 
-def _document(layout: Layout) -> "FPDF":
-    from fpdf import FPDF
+def _fpdf() -> "type[FPDF]":
+    """fpdf's FPDF, imported without cryptography where nothing has imported it yet: fpdf
+    imports it only to sign and encrypt PDFs, which a letter never is (~8.7 MiB at the first
+    PDF; the SNS and SendGrid webhooks import it themselves where they verify signatures).
+    Hidden only for this import, which runs on the event loop with nothing else importing."""
+    if "cryptography" in sys.modules:
+        from fpdf import FPDF
+    else:
+        sys.modules["cryptography"] = None  # type: ignore[assignment]
+        try:
+            from fpdf import FPDF
+        finally:
+            del sys.modules["cryptography"]
+    return FPDF
 
-    pdf = FPDF(format=layout.size, unit="mm")
+
+def _document(layout: Layout) -> "FPDF":
+    pdf = _fpdf()(format=layout.size, unit="mm")
     pdf.set_margins(layout.margin, layout.margin, layout.margin)
     pdf.set_auto_page_break(True, margin=layout.margin)
     pdf.add_font("serif", "", FONTS / "DejaVuSerif.ttf")
