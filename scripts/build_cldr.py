@@ -4,10 +4,10 @@ of CLDR, from the installed babel.
 Run `python scripts/build_cldr.py` after upgrading babel (the suite fails until then).
 Deterministic: the same babel gives byte-identical files.
 
-Why a build step: a letter names two countries in its language and in Russian, and its
-confirmation e-mail and printed copy carry a date, a rate-limited page a delay; asking babel loads its whole locale
-(dates, units, currencies...): ~4.8 MiB resident for English and its root, ~1.5 MiB more
-for each further language. The names and date patterns are ~10 KB a language.
+Why a build step: a letter names two countries in its language and in Russian, its
+confirmation e-mail and printed copy carry a date, a rate-limited page a delay; asking babel
+loads its whole locale (dates, units, currencies...): ~4.8 MiB resident for English and its
+root, ~1.5 MiB more for each further language. What the service uses is ~10 KB a language.
 """
 
 from __future__ import annotations
