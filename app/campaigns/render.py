@@ -26,7 +26,7 @@ subject>" so the embassy can file it either way.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from app.campaigns.models import (
     FIELD_PATHS,
@@ -44,6 +44,7 @@ from app.campaigns.variant import digits, number, stable_variant
 from app.errors import FieldError, Unprocessable
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 RUSSIAN = "ru"
 SEPARATOR = "* * *"
@@ -152,13 +153,13 @@ def _checked_inputs(
     bilingual: bool,
 ) -> _Inputs:
     """Every field checked, every problem reported at once (one error item per field)."""
-    errors: list[FieldError] = []
-    run = _collector(errors)
-    name = run(lambda: _line(campaign, "name", sender.name))
-    city = run(lambda: _line(campaign, "city", sender.city))
-    country = run(lambda: _line(campaign, "country", sender.country))
-    cleaned_note = run(lambda: _note(campaign, note))
-    chosen_gender = run(lambda: _gender(campaign, gender))
+    checks = _Checks()
+    name = checks.run(_line, campaign, "name", sender.name)
+    city = checks.run(_line, campaign, "city", sender.city)
+    country = checks.run(_line, campaign, "country", sender.country)
+    cleaned_note = checks.run(_note, campaign, note)
+    chosen_gender = checks.run(_gender, campaign, gender)
+    errors = checks.errors
     if signature not in ("full", "initials"):
         errors.append(FieldError("signature", "must be 'full' or 'initials'"))
     if bilingual and language != RUSSIAN and RUSSIAN not in campaign.texts:
@@ -169,15 +170,18 @@ def _checked_inputs(
     return _Inputs(name, city, country, cleaned_note, chosen_gender)
 
 
-def _collector(errors: list[FieldError]) -> Callable[[Callable[[], T]], T | None]:
-    def run(check: Callable[[], T]) -> T | None:
-        try:
-            return check()
-        except Unprocessable as error:
-            errors.extend(error.errors)
-            return None
+class _Checks:
+    """Runs each check, keeping what it raises, so that every problem is reported at once."""
 
-    return run
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def run(self, check: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+        try:
+            return check(*args, **kwargs)
+        except Unprocessable as error:
+            self.errors.extend(error.errors)
+            return None
 
 
 def _spec(campaign: Campaign, key: str) -> FieldSpec:

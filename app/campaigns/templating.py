@@ -96,8 +96,12 @@ def render_wording(wording: Wording, context: Mapping[str, Any]) -> str:
 
 
 def _tidy(text: str) -> str:
-    lines = (_SPACE_RUNS.sub(" ", line).strip() for line in text.split("\n"))
-    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+    # The regexes only where they can match: searching for them cost more than the rest.
+    lines = text.split("\n")
+    if "  " in text or "\t" in text:  # a run of spaces and tabs has one or the other
+        lines = [_SPACE_RUNS.sub(" ", line) for line in lines]
+    tidied = "\n".join([line.strip() for line in lines])
+    return (_BLANK_RUNS.sub("\n\n", tidied) if "\n\n\n" in tidied else tidied).strip()
 
 
 def context(

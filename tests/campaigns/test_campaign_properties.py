@@ -1,5 +1,6 @@
 """Properties over arbitrary Unicode: a person's input is refused (422) or printed, never run."""
 
+import re
 import unicodedata
 
 from hypothesis import HealthCheck, given, settings
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 from app.campaigns.language import negotiate
 from app.campaigns.models import Campaign, SenderInput, Signature
 from app.campaigns.render import render
+from app.campaigns.templating import _tidy
 from app.campaigns.text import clean_line, clean_text
 from app.errors import Unprocessable
 
@@ -97,3 +99,15 @@ def test_negotiation_gives_a_supported_language_or_a_422(
         assert negotiate(requested, header, supported, "en") in supported
     except Unprocessable as error:
         assert requested is not None and [e.field for e in error.errors] == ["language"]
+
+
+def _tidy_plainly(text: str) -> str:
+    """What `_tidy` does, written plainly (it skips the regexes where they cannot match)."""
+    lines = (re.sub(r"[ \t]{2,}", " ", line).strip() for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+@SETTINGS
+@given(text=st.text(alphabet=st.sampled_from(" \t\n\r\xa0\u2028ab.")) | st.text())
+def test_tidying_is_the_plain_tidying(text: str) -> None:
+    assert _tidy(text) == _tidy_plainly(text)

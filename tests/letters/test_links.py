@@ -132,9 +132,18 @@ def test_encode_is_the_standard_librarys_quote_with_nothing_safe(value: str) -> 
     assert encode(value) == quote(value, safe="")
 
 
+@settings(max_examples=300)
+@given(value=st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=64))
+def test_encode_of_long_printable_ascii_is_quote_too(value: str) -> None:
+    # A long printable ASCII text is encoded by replacing, not by the table: the same output.
+    assert encode(value) == quote(value, safe="")
+
+
 def test_encode_keeps_exactly_the_unreserved_characters() -> None:
     every_ascii = "".join(map(chr, range(128)))
     assert encode(every_ascii) == quote(every_ascii, safe="")
+    printable = "".join(map(chr, range(0x20, 0x7F))) * 2  # long enough to be replaced
+    assert encode(printable) == quote(printable, safe="")
     assert encode("AZaz09-._~") == "AZaz09-._~"
     assert encode("é€😀") == "%C3%A9%E2%82%AC%F0%9F%98%80"
 
