@@ -4,22 +4,22 @@ of CLDR, from the installed babel.
 Run `python scripts/build_cldr.py` after upgrading babel (the suite fails until then).
 Deterministic: the same babel gives byte-identical files.
 
-Why a build step: a letter names two countries in its language and in Russian, and its
-confirmation e-mail and printed copy carry a date; asking babel loads its whole locale
-(dates, units, currencies...): ~4.8 MiB resident for English and its root, ~1.5 MiB more
-for each further language. The names and date patterns are ~10 KB a language.
+Why a build step: a letter names two countries in its language and in Russian, its
+confirmation e-mail and printed copy carry a date, a rate-limited page a delay; asking babel
+loads its whole locale (dates, units, currencies...): ~4.8 MiB resident for English and its
+root, ~1.5 MiB more for each further language. What the service uses is ~10 KB a language.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, format_timedelta
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -34,6 +34,10 @@ from app.letters import country_names, dates  # noqa: E402
 CHECKED = [datetime(2026, month, day, hour, minute, second)
            for month in range(1, 13) for day, hour, minute, second in
            ((1, 0, 0, 0), (9, 11, 59, 9), (10, 12, 5, 30), (28, 23, 59, 59))]
+# Delays: every count of every unit the plural forms cover, and the edges between units.
+PLURALS = 100
+DELAYS = sorted({count * per_unit + shift for _, per_unit in dates.UNITS
+                 for count in range(1, PLURALS) for shift in (-1, 0, 1)} - {0})
 
 
 def territories(language: str) -> dict[str, str]:
@@ -43,7 +47,11 @@ def territories(language: str) -> dict[str, str]:
 def date_data(language: str) -> dict[str, Any] | None:
     """The long patterns and the names they use; None if the formatter cannot match babel."""
     locale = Locale.parse(language)
+    fields = locale._data["date_fields"]  # babel's own lookup in format_timedelta
     data = {
+        "future": {unit: dict((fields.get(f"{unit}-long") or fields[unit])["future"])
+                   for unit, _ in dates.UNITS},
+        "plurals": [locale.plural_form(count) for count in range(PLURALS)],
         "date": locale.date_formats["long"].pattern,
         "time": locale.time_formats["long"].pattern,
         "datetime": locale.datetime_formats["long"],
@@ -59,7 +67,14 @@ def date_data(language: str) -> dict[str, Any] | None:
     babels = [(format_date(moment.date(), "long", locale=locale),
                format_datetime(moment, "long", tzinfo=None, locale=locale))
               for moment in CHECKED]
-    return data if ours == babels else None
+    if ours != babels:
+        return None
+    for seconds in DELAYS:
+        delay = dates.delay_text(data, seconds)
+        if delay is not None and delay != format_timedelta(timedelta(seconds=seconds),
+                                                           locale=locale, add_direction=True):
+            return None
+    return data
 
 
 def render(data: dict[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """Dates in the letter's language, in CLDR's long formats: the confirmation e-mail's expiry
-and the printed letter's dateline.
+and the printed letter's dateline; and the web page's "try again in 2 minutes".
 
-Read from data/dates/<language>.json (patterns, month names, AM/PM, UTC's short name), built
+Read from data/dates/<language>.json (patterns, month names, AM/PM, UTC's short name, the
+"in {0} minutes" patterns with the plural form of each count), built
 from babel by scripts/build_cldr.py: babel formats from its whole locale, ~4.8 MiB resident
 for English alone. A language without a file, and a time in a zone other than UTC, are
 formatted by babel itself.
@@ -9,12 +10,16 @@ formatted by babel itself.
 
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "dates"
+# babel's units for a delay, largest first: the first the delay is THRESHOLD of names it.
+UNITS = (("year", 31_536_000), ("month", 2_592_000), ("week", 604_800), ("day", 86_400),
+         ("hour", 3_600), ("minute", 60), ("second", 1))
+THRESHOLD = 0.85
 # A pattern is fields (runs of one letter), quoted text ('de', '' for a quote) and other text.
 _TOKEN = re.compile(r"'([^']*)'|([A-Za-z])\2*|[^A-Za-z']+")
 
@@ -44,6 +49,38 @@ def long_datetime(moment: datetime, language: str) -> str:
         text: str = format_datetime(moment, "long", tzinfo=None, locale=language)
         return text
     return datetime_text(data, moment)
+
+
+def time_until(seconds: int, language: str) -> str:
+    """`in 2 minutes` in `en`, `через 2 минуты` in `ru`: babel's format_timedelta of a delay
+    to come (add_direction), seconds >= 1. babel loads its locale only for a count the file
+    has no plural form for (a hundred years) or a language without a file."""
+    data = _data(language)
+    text = delay_text(data, seconds) if data is not None and seconds >= 1 else None
+    if text is None:
+        from babel.dates import format_timedelta
+
+        text = format_timedelta(timedelta(seconds=seconds), locale=language, add_direction=True)
+    return str(text)
+
+
+def delay_text(data: dict[str, Any], seconds: int) -> str | None:
+    """The delay in `data`'s language; None for a count it has no plural form for."""
+    unit, count = unit_count(seconds)
+    if count >= len(data["plurals"]):
+        return None
+    patterns: dict[str, str] = data["future"][unit]
+    pattern = patterns.get(data["plurals"][count]) or patterns["other"]
+    return pattern.replace("{0}", str(count))
+
+
+def unit_count(seconds: int) -> tuple[str, int]:
+    """The unit babel names a delay in and the count of it (rounded as babel rounds)."""
+    for unit, per_unit in UNITS:
+        value = seconds / per_unit
+        if value >= THRESHOLD or unit == "second":
+            return unit, round(max(1.0, value) if unit == "second" else value)
+    raise AssertionError("the last unit always answers")
 
 
 def datetime_text(data: dict[str, Any], moment: datetime) -> str:

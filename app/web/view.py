@@ -2,11 +2,11 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from app.campaigns.models import Campaign
 from app.errors import AppError
+from app.letters.dates import time_until
 from app.letters.link_plan import letter_text
 from app.letters.schemas import ComposeResponse, OtherWay
 from app.web.form import LINK_ORDER, EmbedForm, too_long_links
@@ -132,11 +132,5 @@ def come_back(strings: Mapping[str, str], error: AppError, language: str) -> str
     key = _COME_BACK.get(error.status)
     if key is None or not wait.isdigit():
         return None
-    # Only on a 429 or 503: babel (~1.4 MiB imported, ~4.8 MiB more with a locale's data) is
-    # left out of a process that never needs it.
-    from babel.dates import format_timedelta
-
-    when = format_timedelta(
-        timedelta(seconds=max(1, int(wait))), locale=language, add_direction=True
-    )
+    when = time_until(max(1, int(wait)), language)
     return fill(strings[key], when=when)

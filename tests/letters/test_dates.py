@@ -1,4 +1,5 @@
-"""Long dates in the letter's language: the shipped CLDR patterns give what babel gives."""
+"""Long dates and delays in the letter's language: the shipped CLDR data give what babel
+gives."""
 
 import subprocess
 import sys
@@ -7,11 +8,18 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.letters.dates import _data, apply, long_date, long_datetime, shipped_languages
+from app.letters.dates import (
+    _data,
+    apply,
+    long_date,
+    long_datetime,
+    shipped_languages,
+    time_until,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = sorted(shipped_languages())
@@ -39,6 +47,34 @@ def test_every_hour_of_a_day(language: str) -> None:
         moment = midnight + timedelta(hours=hour, minutes=7, seconds=9)
         assert long_datetime(moment, language) == format_datetime(moment, "long", tzinfo=None,
                                                                   locale=language)
+
+
+def _babel_until(seconds: int, language: str) -> str:
+    text: str = format_timedelta(timedelta(seconds=seconds), locale=language,
+                                 add_direction=True)
+    return text
+
+
+@settings(max_examples=300)
+@given(language=st.sampled_from(LANGUAGES),
+       seconds=st.integers(min_value=1, max_value=200 * 365 * 86_400))
+def test_a_delay_as_babel_gives_it(language: str, seconds: int) -> None:
+    assert time_until(seconds, language) == _babel_until(seconds, language)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_delay_a_rate_limit_gives(language: str) -> None:
+    # Retry-After of the limits: up to a day, where every unit and plural form shows.
+    for seconds in (*range(1, 200), *range(200, 86_401, 97)):
+        assert time_until(seconds, language) == _babel_until(seconds, language)
+
+
+def test_delay_examples() -> None:
+    assert time_until(120, "en") == "in 2 minutes"
+    assert time_until(120, "ru") == "через 2 минуты"
+    assert time_until(300, "ru") == "через 5 минут"
+    assert time_until(3600, "de") == "in 1 Stunde"
+    assert time_until(45, "th") == _babel_until(45, "th")  # no file: babel
 
 
 def test_examples() -> None:
@@ -74,9 +110,10 @@ def test_a_field_it_does_not_format_is_an_error_not_a_guess() -> None:
 
 
 def test_a_shipped_language_does_not_load_babel() -> None:
-    probe = ("import sys, datetime\nfrom app.letters.dates import long_date, long_datetime\n"
+    probe = ("import sys, datetime\nfrom app.letters.dates import long_date, long_datetime, "
+             "time_until\n"
              "long_datetime(datetime.datetime(2026, 1, 1, 8), 'en')\n"
-             "long_date(datetime.date(2026, 1, 1), 'ru')\n"
+             "long_date(datetime.date(2026, 1, 1), 'ru'), time_until(90, 'fr')\n"
              "print('babel' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True,
                          text=True, check=True).stdout
