@@ -252,6 +252,8 @@ def _decode(value: str) -> str:
 
 def lf_line_breaks(text: str) -> str:
     """Every line break ("\\r\\n", lone "\\r", "\\n") as "\\n"."""
+    if "\r" not in text:  # the usual case, and a far quicker scan than replacing "\r\n"
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
