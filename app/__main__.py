@@ -129,9 +129,6 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from app.memory import leave_out_unused
-
-    leave_out_unused()  # before the parsers import structlog and httpx: see app/memory.py
     from pydantic import ValidationError
 
     from app.errors import AppError
@@ -152,4 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    from app.memory import leave_out_unused
+
+    # The process only, before anything imports structlog or httpx (see app/memory.py); not
+    # in main(), which the tests call in their own process, where numpy and rich are used.
+    leave_out_unused()
     sys.exit(main())

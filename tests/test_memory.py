@@ -55,11 +55,11 @@ def test_free_pages_below_memory_in_use_go_back() -> None:
 
 
 UNUSED_PROBE = """
-import contextlib, io, sys
+import contextlib, io, runpy, sys
 if sys.argv[1] == "left-out":  # as `python -m app serve` starts, its parser built
-    from app.__main__ import main
+    sys.argv = ["app", "--help"]
     with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
-        main(["--help"])
+        runpy.run_module("app", run_name="__main__", alter_sys=True)
 import structlog, httpx, app.logs
 from app.main import create_app
 create_app()  # every route's models checked by FastAPI

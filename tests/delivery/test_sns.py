@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+import structlog
 from starlette.responses import Response
 
 from app.delivery.provider import InvalidSignature, WebhookRequest
@@ -22,6 +23,7 @@ from tests.fakes.sns import (
     ToLoopback,
     certificate_server,
     notification,
+    subscription_confirmation,
 )
 
 SIGNER = SnsSigner.new()
@@ -141,4 +143,45 @@ async def test_a_signed_message_from_another_topic_is_refused_before_any_fetch(
     settings = Settings(ses_sns_topic_arns=f"{TOPIC}, arn:aws:sns:us-east-1:123456789012:y")
     with pytest.raises(InvalidSignature, match="topic"):
         await read_webhook("ses", settings, ses_call(theirs), certificates)
+    assert server.received == []
+
+
+async def test_a_signed_subscription_confirmation_from_our_topic_is_confirmed(
+    certificates: SnsCertificates, server: LoopbackHttpServer
+) -> None:
+    settings = Settings(ses_sns_topic_arns=TOPIC)
+    signed = SIGNER.sign(subscription_confirmation())
+    with structlog.testing.capture_logs() as logs:
+        assert await read_webhook("ses", settings, ses_call(signed), certificates) == []
+    (line,) = logs
+    assert (line["topic_arn"], line["confirmed"]) == (TOPIC, True)
+    assert "2336412f37" not in repr(line)  # the token confirms: it is not logged
+    (confirmation,) = [r for r in server.received if r.path == "/"]
+    assert confirmation.query["Action"] == "ConfirmSubscription"
+    assert confirmation.query["Token"] == "2336412f37"
+
+
+async def test_an_unsigned_subscription_confirmation_is_refused_and_not_followed(
+    certificates: SnsCertificates, server: LoopbackHttpServer
+) -> None:
+    settings = Settings(ses_sns_topic_arns=TOPIC)
+    forged = SnsSigner.new().sign(subscription_confirmation())
+    with pytest.raises(InvalidSignature):
+        await read_webhook("ses", settings, ses_call(forged), certificates)
+    assert [r.path for r in server.received] == [CERT_PATH]  # the certificate, nothing else
+
+
+@pytest.mark.parametrize("url", [
+    "https://evil.example/?Action=ConfirmSubscription&Token=x",
+    "http://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=x",
+    "https://sns.eu-west-1.amazonaws.com/?Action=Unsubscribe&Token=x",
+    "https://sns.eu-west-1.amazonaws.com/elsewhere?Action=ConfirmSubscription",
+])
+async def test_a_subscribe_url_off_sns_is_refused_before_any_fetch(
+    certificates: SnsCertificates, server: LoopbackHttpServer, url: str
+) -> None:
+    settings = Settings(ses_sns_topic_arns=TOPIC)
+    signed = SIGNER.sign(subscription_confirmation(url))
+    with pytest.raises(InvalidSignature, match="SubscribeURL"):
+        await read_webhook("ses", settings, ses_call(signed), certificates)
     assert server.received == []

@@ -75,15 +75,36 @@ class ToLoopback(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
+SUBSCRIBE_URL = ("https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription"
+                 f"&TopicArn={TOPIC}&Token=2336412f37")
+
+
 @contextmanager
 def certificate_server(signer: SnsSigner) -> Iterator[LoopbackHttpServer]:
-    """Serves the signer's certificate at CERT_PATH over real HTTP on 127.0.0.1."""
+    """SNS's side over real HTTP on 127.0.0.1: the signer's certificate at CERT_PATH, and
+    ConfirmSubscription at `/`."""
 
-    async def answer(_: Received) -> Response:
-        return Response(signer.certificate, media_type="application/x-pem-file")
+    async def answer(received: Received) -> Response:
+        if received.path == CERT_PATH:
+            return Response(signer.certificate, media_type="application/x-pem-file")
+        if received.path == "/" and received.query.get("Action") == "ConfirmSubscription":
+            return Response("<ConfirmSubscriptionResponse/>", media_type="text/xml")
+        return Response(status_code=404)
 
-    with LoopbackHttpServer(CERT_PATH, answer, methods=("GET",)) as server:
+    with LoopbackHttpServer("/{rest:path}", answer, methods=("GET",)) as server:
         yield server
+
+
+def subscription_confirmation(subscribe_url: str = SUBSCRIBE_URL) -> dict[str, Any]:
+    return {
+        "Type": "SubscriptionConfirmation",
+        "MessageId": "165545c9-2a5c-472c-8df2-7ff2be2b3b1b",
+        "Token": "2336412f37",
+        "TopicArn": TOPIC,
+        "Message": f"You have chosen to subscribe to the topic {TOPIC}.",
+        "SubscribeURL": subscribe_url,
+        "Timestamp": "2026-12-01T07:00:00.000Z",
+    }
 
 
 def notification(message: str, topic: str = TOPIC) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 Events arrive through SNS over HTTPS. Every message's SNS signature is checked (sns.py), and
 since any AWS account's topic can be signed by SNS, the message must also come from one of
 `LETTERS_SES_SNS_TOPIC_ARNS` or carry the subscription URL's shared secret (`?secret=…`,
-compared in constant time), whichever are set. A subscription confirmation is only
-acknowledged (the operator confirms it in the AWS console), never followed.
+compared in constant time), whichever are set. A subscription confirmation that passes
+both is confirmed by visiting its `SubscribeURL` (an SNS host's, or it is refused).
 """
 
 import base64
@@ -37,7 +37,7 @@ from app.delivery.providers.common import (
     text,
 )
 from app.delivery.providers.sigv4 import AwsCredentials, signed_headers
-from app.delivery.providers.sns import SnsCertificates
+from app.delivery.providers.sns import SnsCertificates, subscribe_url
 from app.delivery.providers.transport import (
     HttpProvider,
     RequestOptions,
@@ -125,11 +125,12 @@ def make(settings: Settings, http: httpx.AsyncClient) -> SesProvider:
 def parse_webhook(settings: Settings, request: WebhookRequest) -> list[DeliveryEvent]:
     """One SNS message from our topic: a confirmation is acknowledged, a notification parsed
     for its events. Its SNS signature is for `verify_signature` (it needs a fetch)."""
+    _check_secret(settings, request)  # before the body is read, as every provider's check
     envelope = as_dict(load_json(request.body))
-    _check_origin(settings, request, envelope)
+    _check_topic(settings, envelope)
     kind = envelope.get("Type")
     if kind == "SubscriptionConfirmation":
-        log.info("ses_sns_subscription_pending", topic_arn=text(envelope.get("TopicArn")))
+        subscribe_url(envelope)  # refused now, before its signature costs a fetch
         return []
     if kind != "Notification":
         return []
@@ -140,18 +141,27 @@ def parse_webhook(settings: Settings, request: WebhookRequest) -> list[DeliveryE
 
 
 async def verify_signature(request: WebhookRequest, certificates: SnsCertificates) -> None:
-    """InvalidSignature unless SNS signed the message (after `parse_webhook` took it)."""
-    await certificates.verify(as_dict(load_json(request.body)))
+    """InvalidSignature unless SNS signed the message (after `parse_webhook` took it); a
+    subscription confirmation that verifies is then confirmed."""
+    envelope = as_dict(load_json(request.body))
+    await certificates.verify(envelope)
+    if envelope.get("Type") == "SubscriptionConfirmation":
+        confirmed = await certificates.confirm(envelope)
+        log.info("ses_sns_subscription", topic_arn=text(envelope.get("TopicArn")),
+                 confirmed=confirmed)
 
 
-def _check_origin(settings: Settings, request: WebhookRequest, envelope: dict[str, Any]) -> None:
+def _check_secret(settings: Settings, request: WebhookRequest) -> None:
     secret = settings.ses_webhook_secret.get_secret_value() if settings.ses_webhook_secret \
         else ""
-    topics = settings.ses_sns_topic_arns
-    if not secret and not topics:
+    if not secret and not settings.ses_sns_topic_arns:
         raise InvalidSignature("ses webhook secret or SNS topics are not configured")
     if secret and not same_secret(request.query.get("secret", ""), secret):
         raise InvalidSignature("ses webhook secret does not match")
+
+
+def _check_topic(settings: Settings, envelope: dict[str, Any]) -> None:
+    topics = settings.ses_sns_topic_arns
     if topics and envelope.get("TopicArn") not in topics:
         raise InvalidSignature("the SNS message is not from a configured topic")
 

@@ -18,7 +18,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 import httpx
 
@@ -60,15 +60,28 @@ def string_to_sign(envelope: Mapping[str, Any]) -> bytes:
     return "".join(parts).encode()
 
 
+def subscribe_url(envelope: Mapping[str, Any]) -> str:
+    """`SubscribeURL`, if it is SNS's ConfirmSubscription on an SNS host over HTTPS."""
+    url = envelope.get("SubscribeURL")
+    parts = urlsplit(url if isinstance(url, str) else "")
+    if (not _sns_host(parts) or parts.path not in ("", "/")
+            or parse_qs(parts.query).get("Action") != ["ConfirmSubscription"]):
+        raise InvalidSignature("SubscribeURL is not SNS's ConfirmSubscription")
+    return str(url)
+
+
+def _sns_host(parts: SplitResult) -> bool:
+    return (parts.scheme == "https" and not parts.username and not parts.password
+            and parts.port in (None, 443) and CERT_HOST.fullmatch(parts.hostname or "") is not None)
+
+
 def certificate_url(envelope: Mapping[str, Any]) -> str:
     """`SigningCertURL`, if it names a certificate on an SNS host over HTTPS."""
     url = envelope.get("SigningCertURL")
     if not isinstance(url, str):
         raise InvalidSignature("SNS message without a SigningCertURL")
     parts = urlsplit(url)
-    if (parts.scheme != "https" or parts.username or parts.password
-            or parts.port not in (None, 443) or not CERT_HOST.fullmatch(parts.hostname or "")
-            or not parts.path.endswith(".pem")):
+    if not _sns_host(parts) or not parts.path.endswith(".pem"):
         raise InvalidSignature("SigningCertURL is not an SNS certificate")
     return url
 
@@ -105,7 +118,8 @@ def public_key(pem: bytes) -> RSAPublicKey:
 
 
 class SnsCertificates:
-    """SNS's signing certificates, fetched on first sight and kept (a few, by URL)."""
+    """SNS's signing certificates, fetched on first sight and kept (a few, by URL); and the
+    confirmation of a subscription whose message verified."""
 
     def __init__(self, http: httpx.AsyncClient) -> None:
         self._http = http
@@ -116,6 +130,16 @@ class SnsCertificates:
         retries) while its certificate cannot be fetched."""
         url = certificate_url(envelope)
         check_signature(envelope, await self._key(url))
+
+    async def confirm(self, envelope: Mapping[str, Any]) -> bool:
+        """Visit a verified SubscriptionConfirmation's `SubscribeURL`, as SNS asks; whether
+        SNS took it (if not, the operator can still confirm it in the AWS console)."""
+        url = subscribe_url(envelope)
+        try:
+            answer = await self._http.get(url, timeout=FETCH_TIMEOUT_S, follow_redirects=False)
+        except httpx.HTTPError:
+            return False
+        return answer.status_code == 200
 
     async def _key(self, url: str) -> RSAPublicKey:
         key = self._keys.get(url)
