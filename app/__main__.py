@@ -16,13 +16,14 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app import logs
-    from app.db.migrate import migrate_apart
+    from app.db.migrate import upgraded_before_start
     from app.main import create_app
     from app.settings import Settings
 
     settings = Settings()
     logs.configure(settings.log_level, settings.log_format)
-    asyncio.run(migrate_apart(settings.database_url))
+    if not upgraded_before_start(settings.database_url):
+        return 1
     uvicorn.run(
         create_app(settings),
         host=args.host,

@@ -116,3 +116,15 @@ def test_a_run_logs_json_lines_without_names_places_or_queries(
     assert [e["event"] for e in lines if "127.0.0.1" in json.dumps(e)] == [
         f"Uvicorn running on {base} (Press CTRL+C to quit)"
     ]
+
+
+def test_a_database_out_of_reach_stops_serve_with_one_json_line() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LETTERS_")}
+    env["LETTERS_DATABASE_URL"] = "postgresql+asyncpg://letters_user:s3cret@127.0.0.1:1/letters"
+    done = subprocess.run([sys.executable, "-m", "app", "serve", "--port", str(free_port())],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    lines = [json.loads(line) for line in (done.stdout + done.stderr).splitlines()]
+    assert [line["event"] for line in lines] == ["schema_upgrade_failed"]
+    assert lines[0]["error_type"] == "ConnectionRefusedError"
+    assert "s3cret" not in done.stderr and "letters_user" not in done.stderr

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import structlog
 from sqlalchemy import Connection, inspect, text
 
 from app.db.database import Database
@@ -24,6 +25,7 @@ from app.db.database import Database
 if TYPE_CHECKING:
     from alembic.config import Config
 
+log = structlog.get_logger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Any constant 64-bit number, the same in every process of this service.
 ADVISORY_LOCK = 7_415_202_611
@@ -132,3 +134,15 @@ async def migrate_apart(url: str) -> None:
         sys.executable, "-m", "app", "migrate", env={**os.environ, "LETTERS_DATABASE_URL": url})
     if await child.wait() != 0:
         raise RuntimeError(f"`python -m app migrate` exited with {child.returncode}")
+
+
+def upgraded_before_start(url: str) -> bool:
+    """migrate_apart on its own event loop, as `serve` and `worker` start: False if the
+    database could not be reached or upgraded, logged as the logs keep errors (its type and
+    frames; a driver's message may name the database's user)."""
+    try:
+        asyncio.run(migrate_apart(url))
+    except Exception:
+        log.error("schema_upgrade_failed", exc_info=True)
+        return False
+    return True

@@ -82,11 +82,12 @@ async def _health_command(url: str, addresses: list[str]) -> int:
 
 def _worker(_: argparse.Namespace) -> int:
     from app import logs
-    from app.db.migrate import migrate_apart
+    from app.db.migrate import upgraded_before_start
 
     settings = Settings()
     logs.configure(settings.log_level, settings.log_format)  # ops: JSON lines, as serve
-    asyncio.run(migrate_apart(settings.database_url))
+    if not upgraded_before_start(settings.database_url):
+        return 1
     asyncio.run(run_worker(settings))
     return 0
 
