@@ -4,8 +4,10 @@ Post is the channel that works where e-mail does not, so this renders every scri
 templates use: DejaVu Serif (shipped beside this file) covers Latin and Cyrillic.
 """
 
+import asyncio
 import gc
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -119,3 +121,17 @@ def render_pdf(letter: PrintableLetter, paper: Paper = "a4") -> bytes:
     # pass, ~11 MiB held in steady use.
     gc.collect()
     return out
+
+
+# One PDF at a time, off the event loop: its ~120 ms of CPU would otherwise stop every other
+# request, and an in-process worker's reading of providers' answers (the duplicate window),
+# for as long. The GIL lets the loop run between the thread's turns; one thread keeps the
+# memory of PDFs at one's worth however many are asked for at once (the others queue).
+_PRINTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+
+
+async def render_pdf_off_loop(letter: PrintableLetter, paper: Paper = "a4") -> bytes:
+    """`render_pdf` in the printing thread; fpdf is first imported here, on the loop, where
+    `_fpdf`'s moment without cryptography cannot meet another import."""
+    _fpdf()
+    return await asyncio.get_running_loop().run_in_executor(_PRINTER, render_pdf, letter, paper)

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 from app import json_body
 from app.deps import client_ip_of, partner_id_of, resources_of, services_of
 from app.letters.compose import Context, compose
-from app.letters.pdf import Paper, render_pdf
+from app.letters.pdf import Paper, render_pdf_off_loop
 from app.letters.printable import paper_for, printable
 from app.letters.recipients import mail_policy
 from app.letters.schemas import ComposeRequest, ComposeResponse
@@ -98,7 +98,7 @@ async def letter_pdf(
 ) -> Response:
     """The same letter with the embassy's postal address placed for a window envelope."""
     composed = compose(ctx, body)
-    pdf = render_pdf(
+    pdf = await render_pdf_off_loop(
         printable(body, composed, ctx.now.date()), paper or paper_for(body.sender.country)
     )
     return pdf_response(pdf, composed.embassy.id)

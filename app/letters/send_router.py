@@ -10,7 +10,7 @@ from app.deps import CampaignsDep, DirectoryDep, PartnerIdDep, ResourcesDep
 from app.errors import AppError
 from app.letters import sending
 from app.letters.confirm_page import confirm_page
-from app.letters.pdf import Paper, render_pdf
+from app.letters.pdf import Paper, render_pdf_off_loop
 from app.letters.printable import paper_for
 from app.letters.router import PDF_ANSWER, ContextDep, pdf_response
 from app.letters.schemas import ReportedRequest
@@ -153,7 +153,8 @@ async def stored_letter_pdf(
     letter, embassy = await stored_printable(
         resources.database, directory, letter_id, token, now.date()
     )
-    return pdf_response(render_pdf(letter, paper or paper_for(embassy.country)), embassy.id)
+    pdf = await render_pdf_off_loop(letter, paper or paper_for(embassy.country))
+    return pdf_response(pdf, embassy.id)
 
 
 @router.delete(

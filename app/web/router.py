@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.deps import CampaignsDep, SettingsDep
 from app.letters.compose import compose
-from app.letters.pdf import render_pdf
+from app.letters.pdf import render_pdf_off_loop
 from app.letters.printable import paper_for, printable
 from app.letters.router import PDF_ANSWER, ContextDep, pdf_response
 from app.partners.rate_deps import ComposeRateLimit
@@ -164,7 +164,8 @@ async def embed_pdf(ctx: ContextDep, campaign_id: str, form: FormDep) -> Respons
     language = form.lang if form.lang in campaign.languages else campaign.default_language
     body = compose_request(campaign, form, language)  # its errors: pages, as above
     composed = compose(ctx, body)
-    pdf = render_pdf(printable(body, composed, ctx.now.date()), paper_for(body.sender.country))
+    pdf = await render_pdf_off_loop(
+        printable(body, composed, ctx.now.date()), paper_for(body.sender.country))
     return pdf_response(pdf, composed.embassy.id)
 
 
