@@ -88,3 +88,7 @@ def _quiet_uvicorn() -> None:
     # conversation: never below warning, whatever LETTERS_LOG_LEVEL says.
     for name in ("aiosqlite", "asyncpg", "sqlalchemy", "aiosmtplib", "mail.log"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # The PDF library logs each font table it subsets, ~75 lines a PDF at info, and at debug
+    # the glyphs a letter uses: none of it is ours to keep.
+    for name in ("fontTools", "fpdf"):
+        logging.getLogger(name).setLevel(logging.WARNING)
