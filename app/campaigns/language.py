@@ -5,13 +5,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from app.errors import Unprocessable
+from app.qvalues import quality
 
 # Headers are attacker-controlled; bound the work before parsing (real browsers send
 # well under 200 characters and a handful of ranges).
 _MAX_HEADER = 4096
 _MAX_RANGES = 64
 _RANGE = re.compile(r"^(?:\*|[A-Za-z]{1,8}(?:[-_][A-Za-z0-9]{1,8})*)$")
-_QVALUE = re.compile(r"^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,15 +76,8 @@ def _parse_range(part: str, position: int) -> _Range | None:
     tag, *params = (p.strip() for p in part.split(";"))
     if not _RANGE.match(tag):
         return None
-    q = 1.0
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() != "q":
-            continue
-        if not _QVALUE.match(value.strip()):
-            return None
-        q = float(value.strip())
-    return _Range(_primary(tag), q, position)
+    q = quality(params)
+    return None if q is None else _Range(_primary(tag), q, position)
 
 
 def _primary(tag: str) -> str:

@@ -5,19 +5,10 @@ The embed routes are pages for browsers; a script that says it wants JSON (as `f
 Accept names text/html first, and `*/*` alone asks for nothing in particular: a page.
 """
 
+from app.qvalues import quality
+
 JSON_TYPES = ("application/json", "application/problem+json")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-
-
-def _quality(parameters: list[str]) -> float:
-    for parameter in parameters:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "q":
-            try:
-                return max(0.0, min(1.0, float(value)))
-            except ValueError:
-                return 0.0
-    return 1.0
 
 
 def wants_json(accept: str | None) -> bool:
@@ -29,5 +20,5 @@ def wants_json(accept: str | None) -> bool:
         kind = "json" if media in JSON_TYPES or media.endswith("+json") else (
             "html" if media in HTML_TYPES else None)
         if kind is not None:
-            best[kind] = max(best[kind], _quality(parameters))
+            best[kind] = max(best[kind], quality(parameters) or 0.0)
     return best["json"] > 0 and best["json"] >= best["html"]
