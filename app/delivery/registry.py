@@ -1,6 +1,6 @@
 """Which adapter `LETTERS_EMAIL_PROVIDER` names, and which parser reads a provider's webhook."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import httpx
 
@@ -16,6 +16,7 @@ from app.settings import Settings
 
 ProviderFactory = Callable[[Settings, httpx.AsyncClient], Provider]
 WebhookParser = Callable[[Settings, WebhookRequest], list[DeliveryEvent]]
+FetchedKeyCheck = Callable[[WebhookRequest, SnsCertificates], Awaitable[None]]
 
 
 class UnknownProvider(Exception):
@@ -44,8 +45,9 @@ async def read_webhook(
     if parser is None:
         raise UnknownProvider(provider_name)
     events = parser(settings, request)
-    if provider_name == ses.NAME:
-        await ses.verify_signature(request, certificates)
+    fetched = _FETCHED_KEY_CHECKS.get(provider_name)
+    if fetched is not None:
+        await fetched(request, certificates)
     return events
 
 
@@ -90,3 +92,5 @@ _FACTORIES: dict[str, ProviderFactory] = {
 _WEBHOOKS: dict[str, WebhookParser] = {
     name: module.parse_webhook for name, module in _HTTP_PROVIDERS.items()
 }
+# Signatures checked against a key fetched from the provider (after the parser's cheap checks).
+_FETCHED_KEY_CHECKS: dict[str, FetchedKeyCheck] = {ses.NAME: ses.verify_signature}

@@ -54,8 +54,9 @@ def _fpdf() -> "type[FPDF]":
     """fpdf's FPDF, imported without cryptography where nothing has imported it yet: fpdf
     imports it only to sign and encrypt PDFs, which a letter never is (~8.7 MiB at the first
     PDF; the SNS and SendGrid webhooks import it themselves where they verify signatures).
-    Hidden only for this import, which runs on the event loop with nothing else importing."""
-    if "cryptography" in sys.modules:
+    Hidden only for the first import, which runs on the event loop with nothing else
+    importing; once fpdf is loaded (the printing thread's calls) nothing is hidden again."""
+    if "fpdf" in sys.modules or "cryptography" in sys.modules:
         from fpdf import FPDF
     else:
         sys.modules["cryptography"] = None  # type: ignore[assignment]
