@@ -15,6 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV_KEY_SECRET = "development-only-letters-key-secret"
 
 
+def comma_list(value: str) -> list[str]:
+    """The items of a comma-separated setting, trimmed, empty ones dropped."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LETTERS_", extra="ignore")
 
@@ -164,14 +169,14 @@ class Settings(BaseSettings):
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):
-            value = [o for o in value.split(",") if o.strip()]
+            value = comma_list(value)
         return normalize_origins(list(value)) if isinstance(value, list | tuple) else value
 
     @field_validator("ses_sns_topic_arns", mode="before")
     @classmethod
     def _split_topics(cls, value: object) -> object:
         if isinstance(value, str):
-            return tuple(t.strip() for t in value.split(",") if t.strip())
+            return tuple(comma_list(value))
         return value
 
     @field_validator("rate_limit_compose", "rate_limit_send", "rate_limit_partner")
@@ -202,5 +207,5 @@ class Settings(BaseSettings):
     @classmethod
     def _split_proxies(cls, value: object) -> object:
         if isinstance(value, str):
-            return [ip_network(p.strip(), strict=False) for p in value.split(",") if p.strip()]
+            return [ip_network(p, strict=False) for p in comma_list(value)]
         return value
