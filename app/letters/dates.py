@@ -8,24 +8,22 @@ for English alone. A language without a file, and a time in a zone other than UT
 formatted by babel itself.
 """
 
-import json
 import re
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "dates"
+from app.letters.cldr_files import CldrFiles
+
+FILES = CldrFiles.of("dates")
+DATA_DIR = FILES.folder
+shipped_languages = FILES.languages
 # babel's units for a delay, largest first: the first the delay is THRESHOLD of names it.
 UNITS = (("year", 31_536_000), ("month", 2_592_000), ("week", 604_800), ("day", 86_400),
          ("hour", 3_600), ("minute", 60), ("second", 1))
 THRESHOLD = 0.85
 # A pattern is fields (runs of one letter), quoted text ('de', '' for a quote) and other text.
 _TOKEN = re.compile(r"'([^']*)'|([A-Za-z])\2*|[^A-Za-z']+")
-
-
-def shipped_languages() -> frozenset[str]:
-    return frozenset(path.stem for path in DATA_DIR.glob("*.json"))
 
 
 def long_date(day: date, language: str) -> str:
@@ -127,8 +125,5 @@ def _field(char: str, count: int, data: dict[str, Any], moment: date) -> str:
 
 @cache
 def _data(language: str) -> dict[str, Any] | None:
-    shipped = DATA_DIR / f"{language}.json"  # only a plain name can be a file here
-    if language.replace("_", "").isalnum() and shipped.is_file():
-        data: dict[str, Any] = json.loads(shipped.read_text(encoding="utf-8"))
-        return data
-    return None
+    data: dict[str, Any] | None = FILES.load(language)
+    return data
