@@ -52,14 +52,18 @@ class SmtpProvider:
     async def send(self, email: OutgoingEmail) -> Accepted:
         client = self._client()
         try:
-            await client.connect()
-            refused, _reply = await client.send_message(
-                to_mime(email),
-                sender=smtp_address(email.sender),  # bounces come back to the platform
-                recipients=envelope_recipients(email),
-            )
-        except (aiosmtplib.SMTPException, OSError) as error:
-            await _quit(client)  # nothing was accepted: no hurry
+            # One deadline for the whole conversation: aiosmtplib's own per-reply timeout
+            # (asyncio.wait_for on 3.11) cost every reply two more turns of the event loop
+            # before the sender saw it, the relay's 250 to DATA among them (the window).
+            async with asyncio.timeout(self.config.timeout):
+                await client.connect()
+                refused, _reply = await client.send_message(
+                    to_mime(email),
+                    sender=smtp_address(email.sender),  # bounces come back to the platform
+                    recipients=envelope_recipients(email),
+                )
+        except (aiosmtplib.SMTPException, OSError) as error:  # a timeout is an OSError
+            await _quit(client, self.config.timeout)  # nothing was accepted: no hurry
             raise _send_error(error) from error
         except BaseException:  # cancelled, or a bug: drop the connection at once
             client.close()
@@ -73,7 +77,7 @@ class SmtpProvider:
         return aiosmtplib.SMTP(
             hostname=config.host,
             port=config.port,
-            timeout=config.timeout,
+            timeout=None,  # send's deadline covers the conversation
             use_tls=config.tls == "tls",
             # "starttls" insists, so a stripped STARTTLS fails closed; "none" never upgrades.
             start_tls=config.tls == "starttls",
@@ -83,7 +87,7 @@ class SmtpProvider:
         )
 
     def _quit_later(self, client: aiosmtplib.SMTP) -> None:
-        task = asyncio.create_task(_quit(client))
+        task = asyncio.create_task(_quit(client, self.config.timeout))
         self.closing.add(task)
         task.add_done_callback(self.closing.discard)
 
@@ -91,11 +95,12 @@ class SmtpProvider:
         await asyncio.gather(*self.closing, return_exceptions=True)
 
 
-async def _quit(client: aiosmtplib.SMTP) -> None:
+async def _quit(client: aiosmtplib.SMTP, timeout: float) -> None:
     """A polite QUIT where the connection still stands; its answer changes nothing."""
     try:
         if client.is_connected:
-            await client.quit()
+            async with asyncio.timeout(timeout):
+                await client.quit()
     except (aiosmtplib.SMTPException, OSError):
         pass
     finally:
