@@ -10,7 +10,6 @@ import socket
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
 from typing import Literal
 
 import aiosmtplib
@@ -50,26 +49,10 @@ class SmtpProvider:
         # Certificates are always verified; tests pass a context that trusts their own CA.
         self.tls_context = tls_context or ssl.create_default_context()
         self.closing: set[asyncio.Task[None]] = set()
-        self.building = False  # a message was built in this turn of the event loop
         self.local_hostname: str | None = None  # for EHLO: looked up once, not per message
 
-    async def _built(self, email: OutgoingEmail) -> EmailMessage:
-        """The MIME message, built before connecting and one per turn of the event loop:
-        each takes ~1.7 ms of CPU, and a whole claim's sends building theirs in one turn
-        kept the loop from reading relays' answers (the 250s to DATA: the duplicate window)
-        for tens of milliseconds; in step, they also reached the relay all at once."""
-        loop = asyncio.get_running_loop()
-        while self.building:  # waiters keep their order: each turn wakes them in turn
-            await asyncio.sleep(0)
-        self.building = True
-        loop.call_soon(self._next_turn)
-        return to_mime(email)
-
-    def _next_turn(self) -> None:
-        self.building = False
-
     async def send(self, email: OutgoingEmail) -> Accepted:
-        message = await self._built(email)
+        message = to_mime(email)  # before connecting: a relay's session is not held open
         if self.local_hostname is None:  # as aiosmtplib would, but once (a thread hop each)
             self.local_hostname = await asyncio.to_thread(socket.getfqdn)
         client = self._client(self.local_hostname)

@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 import pytest
 
-from app.delivery import smtp as smtp_module
 from app.delivery.provider import PermanentSendError, TransientSendError
 from app.delivery.smtp import SmtpConfig, SmtpProvider, classify_reply
 from tests.fakes.smtp_relay import Credentials, RelayHandler, free_port, running_relay
@@ -249,29 +248,6 @@ async def test_no_reply_waits_through_wait_for(
     monkeypatch.setattr(asyncio, "wait_for", spied)
     await provider(plain_port).send(letter())
     assert timed == []
-
-
-async def test_messages_are_built_one_per_turn_of_the_event_loop(
-    relay: RelayHandler, plain_port: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Sends that start together build their MIME messages (~1.7 ms each) in successive
-    turns: never a claim's worth in one turn, while relays' 250s wait to be read."""
-    loop = asyncio.get_running_loop()
-    turn, built_in = [0], []
-
-    def tick() -> None:
-        turn[0] += 1
-        if len(relay.messages) < 5:
-            loop.call_soon(tick)
-
-    real = smtp_module.to_mime
-    monkeypatch.setattr(smtp_module, "to_mime", lambda email: (built_in.append(turn[0]),
-                                                               real(email))[1])
-    smtp = provider(plain_port)
-    loop.call_soon(tick)
-    await asyncio.gather(*(smtp.send(letter()) for _ in range(5)))
-    assert len(relay.messages) == 5
-    assert len(set(built_in)) == 5, built_in
 
 
 async def test_the_ehlo_name_is_looked_up_once(
