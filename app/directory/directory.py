@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -140,14 +141,16 @@ class _Points:
         if limit <= 0 or not self.records:
             return []
         records = self.records
-        skip = tuple(self.row_of.get(i, -1) for i in exclude)  # -1: not here, never a row
+        # -1: not here, never a row. map(), not a generator: this runs on every lookup.
+        skip = tuple(map(self.row_of.get, exclude, repeat(-1)))
         inside = self.in_country.get(first_country, ()) if first_country else ()
-        hits: list[tuple[float, int]] = []
-        if inside:  # the country's own records first: a few, each measured
+        if not inside:
+            hits = self.index.nearest(lat, lon, limit, skip)
+        else:  # the country's own records first: a few, each measured
             hits = sorted((great_circle_km(lat, lon, records[n].lat, records[n].lon), n)
                           for n in inside if n not in skip)[:limit]
-        if len(hits) < limit:
-            hits += self.index.nearest(lat, lon, limit - len(hits), skip + inside)
+            if len(hits) < limit:
+                hits += self.index.nearest(lat, lon, limit - len(hits), skip + inside)
         return [(records[n], km) for km, n in hits]
 
 

@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
+from typing import NamedTuple
 
 import tzfpy
 
-from app.geo.gazetteer import City, Gazetteer
+from app.geo.gazetteer import Gazetteer
 
 # A point at sea this close to a city is taken as that city's coast (harbours, beaches,
 # coastal waters the polygons leave out); farther out, it is in no country.
@@ -27,10 +28,9 @@ CITY_KM = 100.0
 SHARED_MIN = 5
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     country: str | None  # ISO alpha-2; None at sea
-    city: City | None  # the nearest city in `country`, within CITY_KM
+    city: str | None  # the name of the nearest city in `country`, within CITY_KM
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -52,14 +52,19 @@ class Borders:
         """Country by the time-zone polygons, then the nearest city inside that country."""
         zone = tzfpy.get_tz(lon, lat)
         country = self.zone_country.get(zone)
+        gazetteer = self.gazetteer
         if country is None:
-            coast = self.gazetteer.nearest_city(lat, lon, max_km=COAST_KM)
-            return Place(coast.country if coast else None, coast)
+            coast = gazetteer.nearest_city_index(lat, lon, max_km=COAST_KM)
+            return Place(None, None) if coast is None else self._city_place(coast)
         if zone in self.shared:
-            nearest = self.gazetteer.nearest_city(lat, lon, max_km=CITY_KM)
-            if nearest is not None and nearest.country in self.shared[zone]:
-                return Place(nearest.country, nearest)
-        return Place(country, self.gazetteer.nearest_city(lat, lon, country, CITY_KM))
+            nearest = gazetteer.nearest_city_index(lat, lon, max_km=CITY_KM)
+            if nearest is not None and gazetteer.city_country(nearest) in self.shared[zone]:
+                return self._city_place(nearest)
+        city = gazetteer.nearest_city_index(lat, lon, country, CITY_KM)
+        return Place(country, None if city is None else gazetteer.city_name(city))
+
+    def _city_place(self, index: int) -> Place:
+        return Place(self.gazetteer.city_country(index), self.gazetteer.city_name(index))
 
     def country_at(self, lat: float, lon: float) -> str | None:
         return self.place_at(lat, lon).country

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from math import inf, isnan
 from pathlib import Path
+from typing import NamedTuple
 
 from app.geo.grid import PointGrid
 from app.geo.normalize import KEY_VERSION, name_hash, name_key
@@ -26,8 +27,10 @@ CITY_BITS = 17
 _CITY_MASK = (1 << CITY_BITS) - 1
 
 
-@dataclass(frozen=True, slots=True)
-class City:
+class City(NamedTuple):
+    """Read-only; a named tuple, as every lookup from coordinates builds one (half a frozen
+    dataclass's cost)."""
+
     name: str
     country: str  # ISO 3166-1 alpha-2
     lat: float
@@ -119,11 +122,17 @@ class Gazetteer:
     def nearest_city(self, lat: float, lon: float, country: str | None = None,
                      max_km: float = inf) -> City | None:
         """The city nearest to a point (in `country` if given), if within `max_km`."""
+        index = self.nearest_city_index(lat, lon, country, max_km)
+        return None if index is None else self.city(index)
+
+    def nearest_city_index(self, lat: float, lon: float, country: str | None = None,
+                           max_km: float = inf) -> int | None:
+        """As `nearest_city`, its index: a lookup from coordinates wants only the name."""
         country_id = -1 if country is None else self._country_id(country)
         if country_id is None:
             return None
-        found = self._grid.nearest(lat, lon, country_id, max_km)
-        return None if found is None else self.city(found[0])
+        found = self._grid.nearest_chord2(lat, lon, country_id, max_km)
+        return None if found is None else found[0]
 
     def capital(self, country: str) -> City | None:
         """The country's capital (its largest city where geonames names no capital)."""
@@ -150,10 +159,15 @@ class Gazetteer:
         return self._country_id(code) is not None
 
     def city(self, index: int) -> City:
-        start = self._name_ends[index - 1] if index else 0
-        return City(self._names[start : self._name_ends[index]].tobytes().decode(),
-                    self.countries[self._country[index]],
+        return City(self.city_name(index), self.city_country(index),
                     self._lat[index], self._lon[index], self._pop[index])
+
+    def city_name(self, index: int) -> str:
+        start = self._name_ends[index - 1] if index else 0
+        return self._names[start : self._name_ends[index]].tobytes().decode()
+
+    def city_country(self, index: int) -> str:
+        return self.countries[self._country[index]]
 
     def cities(self, country: str | None = None) -> Iterator[City]:
         """Every city (of `country`), most populous first."""

@@ -16,10 +16,11 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from math import asin, cos, degrees, floor, inf, pi, radians, sin, sqrt
 from typing import Any
 
-from app.geo.distance import EARTH_RADIUS_KM
+from app.geo.distance import EARTH_RADIUS_KM, RADIANS_PER_DEGREE
 
 SUB = 16  # sub-cells along each side of a cell
 SMALL = 16  # a cell with at most this many points is read whole: bisecting would cost more
@@ -29,14 +30,17 @@ MARGIN_RAD = 1e-6
 
 
 def unit_vector(lat: float, lon: float) -> tuple[float, float, float]:
-    p, q = radians(lat), radians(lon)
-    return cos(p) * cos(q), cos(p) * sin(q), sin(p)
+    p, q = lat * RADIANS_PER_DEGREE, lon * RADIANS_PER_DEGREE
+    cos_p = cos(p)
+    return cos_p * cos(q), cos_p * sin(q), sin(p)
 
 
 def chord2_to_km(chord2: float) -> float:
-    return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(chord2) / 2))
+    half = sqrt(chord2) / 2
+    return 2 * EARTH_RADIUS_KM * asin(half if half < 1.0 else 1.0)
 
 
+@lru_cache(maxsize=16)  # a handful of fixed radii, asked for on every lookup
 def km_to_chord2(km: float) -> float:
     return (2 * sin(min(km, EARTH_RADIUS_KM * 3.14159) / (2 * EARTH_RADIUS_KM))) ** 2
 
@@ -91,6 +95,13 @@ class PointGrid:
     def nearest(self, lat: float, lon: float, tag: int = -1,
                 max_km: float = inf) -> tuple[int, float] | None:
         """(point id, km) of the nearest point (with `tag` unless -1) within `max_km`."""
+        found = self.nearest_chord2(lat, lon, tag, max_km)
+        return None if found is None else (found[0], chord2_to_km(found[1]))
+
+    def nearest_chord2(self, lat: float, lon: float, tag: int = -1,
+                       max_km: float = inf) -> tuple[int, float] | None:
+        """As `nearest`, with the squared chord for the distance: for callers that need
+        only the point, the conversion to km is work thrown away."""
         lon = (lon + 180.0) % 360.0 - 180.0
         x, y, z = unit_vector(lat, lon)
         limit = km_to_chord2(max_km) if max_km < inf else 5.0
@@ -106,7 +117,7 @@ class PointGrid:
             best, best_at = self._scan(x, y, z, start, end, tag, best, best_at)
             if best_at >= 0 and best < self._outside_chord2(lat, lon, (fine_row, fine_column),
                                                             0, self.cell_deg / SUB):
-                return self.order[best_at], chord2_to_km(best)  # no other sub-cell is nearer
+                return self.order[best_at], best  # no other sub-cell is nearer
         while best_at < 0:
             searched += 1
             if searched == len(self.rings):  # past the last ring (open sea, Siberia)
@@ -120,11 +131,11 @@ class PointGrid:
             if best_at < 0 and outside >= limit:
                 return None
             if best_at >= 0 and best < outside:
-                return self.order[best_at], chord2_to_km(best)  # no other cell is nearer
+                return self.order[best_at], best  # no other cell is nearer
         # Only points inside the bound's circle can be nearer: read each one of them.
         best, best_at = self._scan_circle(x, y, z, lat, lon, (row, column, searched),
                                           tag, best, best_at)
-        return self.order[best_at], chord2_to_km(best)
+        return self.order[best_at], best
 
     def _scan(self, x: float, y: float, z: float, start: int, end: int, tag: int,
               best: float, best_at: int) -> tuple[float, int]:
@@ -192,24 +203,30 @@ class PointGrid:
             d = (px - x) ** 2 + (py - y) ** 2 + (pz - z) ** 2
             if d < best:
                 best, best_at = d, point
-        return None if best_at < 0 else (best_at, chord2_to_km(best))
+        return None if best_at < 0 else (best_at, best)
 
     @staticmethod
     def _outside_chord2(lat: float, lon: float, cell: tuple[int, int], ring: int,
                         step: float) -> float:
         """A lower bound on the squared chord to any point outside the window of `ring`
         rings around `cell` (row, column) in a grid of `step` degrees."""
+        # Conditional expressions, not min() and max(): a lookup from coordinates makes up to
+        # three of these bounds, and the builtin calls were a third of their cost.
         row, column = cell
         south, north = (row - ring) * step - 90.0, (row + ring + 1) * step - 90.0
-        lat_gap = min(lat - south if south > -90.0 else 180.0,
-                      north - lat if north < 90.0 else 180.0)
-        lon_gap = min(lon - ((column - ring) * step - 180.0),
-                      (column + ring + 1) * step - 180.0 - lon)
+        below = lat - south if south > -90.0 else 180.0
+        above = north - lat if north < 90.0 else 180.0
+        west = lon - ((column - ring) * step - 180.0)
+        east = (column + ring + 1) * step - 180.0 - lon
+        lon_gap = west if west < east else east
+        lat_angle = (below if below < above else above) * RADIANS_PER_DEGREE
         # The nearest meridian outside the window is at the cross-track angle; for gaps past
         # 90 degrees that is the angle to the pole.
-        angle = min(radians(lat_gap),
-                    asin(cos(radians(lat)) * sin(radians(min(lon_gap, 90.0)))))
-        angle = max(angle - MARGIN_RAD, 0.0)
+        lon_angle = asin(cos(lat * RADIANS_PER_DEGREE)
+                         * sin((lon_gap if lon_gap < 90.0 else 90.0) * RADIANS_PER_DEGREE))
+        angle = (lat_angle if lat_angle < lon_angle else lon_angle) - MARGIN_RAD
+        if angle <= 0.0:
+            return 0.0
         return 2.0 - 2.0 * cos(angle) if angle < 3.14159 else 5.0
 
 
@@ -257,6 +274,7 @@ def _spans(by_tag: Sequence[int], tags: Sequence[int]) -> dict[int, tuple[int, i
 
 def _fine(lat: float, lon: float, step: float, columns: int, rows: int) -> tuple[int, int]:
     """(row, column) of the sub-cell holding the point, counted over the whole grid."""
-    fine = step / SUB
-    row = min(max(int((lat + 90) / fine), 0), rows * SUB - 1)
+    fine, last = step / SUB, rows * SUB - 1
+    row = int((lat + 90) / fine)
+    row = 0 if row < 0 else last if row > last else row
     return row, int((lon + 180) / fine) % (columns * SUB)

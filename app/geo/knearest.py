@@ -10,26 +10,28 @@ does (many points skipped) reads every point, so the answer never depends on the
 
 The candidates are picked by chord and then sorted by haversine, ties by row: a candidate
 within `SLACK` of the k-th chord is kept, so rounding cannot make the two orders disagree.
+Chords are `math.dist` of the unit vectors: one C call where the dot product in Python was
+six float operations and three subscripts, the largest cost of reading a point.
 """
 
 from __future__ import annotations
 
 from array import array
+from bisect import insort
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import product, repeat
-from math import inf, sqrt
+from math import dist, inf
 
 from app.geo.distance import great_circle_km
 from app.geo.grid import unit_vector
 
 CELL_DEG = 10.0
 K_MAX = 24  # lists long enough for this many results without reading every point
-# Relative and absolute slack on squared chords (1e-13: 2 m), far above their rounding
-# (~2e-15 from 2 - 2 p.q), so near-ties in chord stay in for the haversine sort.
-SLACK, SLACK_ABS = 1e-8, 1e-13
-# On chords (0.6 m), for the rounding of c, e and the squared chord in the stopping bound:
-# with chords of at least sqrt(SLACK_ABS), 2 * 3e-7 * MARGIN is well above 2e-15.
+# Relative and absolute slack on chords (3e-7: 2 m), far above their rounding (a few ulps of
+# numbers below 2, ~1e-15), so near-ties in chord stay in for the haversine sort.
+SLACK, SLACK_ABS = 1e-8, 3e-7
+# On chords (0.6 m), for the rounding of c and e in the stopping bound.
 MARGIN = 1e-7
 
 Vector = tuple[float, float, float]
@@ -39,9 +41,7 @@ Vector = tuple[float, float, float]
 class KNearest:
     lats: tuple[float, ...]
     lons: tuple[float, ...]
-    xs: tuple[float, ...]  # unit vectors
-    ys: tuple[float, ...]
-    zs: tuple[float, ...]
+    vectors: tuple[Vector, ...]  # unit vectors
     cell_deg: float
     columns: int
     rows: int
@@ -67,26 +67,24 @@ class KNearest:
             listed.append(array("H", (n for _, n in kept)))
             chords.append(array("d", (c for c, _ in kept)))
             cutoff.append(left_off)
-        xs, ys, zs = (tuple(v[i] for v in xyz) for i in range(3))
-        return cls(tuple(lats), tuple(lons), xs, ys, zs, cell_deg, columns, rows, tuple(centres),
+        return cls(tuple(lats), tuple(lons), xyz, cell_deg, columns, rows, tuple(centres),
                    tuple(listed), tuple(chords), cutoff)
 
     def nearest(self, lat: float, lon: float, k: int,
                 skip: Container[int] = ()) -> list[tuple[float, int]]:
         """(km, row) of the k nearest rows not in `skip`, by haversine, ties by row."""
-        if k <= 0 or not self.xs:
+        if k <= 0 or not self.vectors:
             return []
-        x, y, z = query = unit_vector(lat, lon)
+        query = unit_vector(lat, lon)
         # The query's own cell has the shortest read; any cell's list gives the same answer.
         row = min(int((lat + 90.0) / self.cell_deg), self.rows - 1)
         cell = row * self.columns + int((lon + 180.0) / self.cell_deg) % self.columns
-        cx, cy, cz = self.centres[cell]
-        e = sqrt((cx - x) * (cx - x) + (cy - y) * (cy - y) + (cz - z) * (cz - z))
+        e = dist(self.centres[cell], query)
         listed = zip(self.chords[cell], self.listed[cell], strict=False)  # equal lengths
         found, bound = self._search(query, e, listed, k, skip)
         cutoff = self.cutoff[cell]
         if cutoff < inf and cutoff <= bound:  # a point left off the list may be nearer
-            every = zip(repeat(0.0), range(len(self.xs)))
+            every = zip(repeat(0.0), range(len(self.vectors)))
             found, _ = self._search(query, 0.0, every, k, skip)
         lats, lons = self.lats, self.lons
         ranked = [(great_circle_km(lat, lon, lats[n], lons[n]), n) for n in found]
@@ -95,31 +93,29 @@ class KNearest:
 
     def _search(self, query: Vector, e: float, listed: Iterable[tuple[float, int]], k: int,
                 skip: Container[int]) -> tuple[list[int], float]:
-        """The rows whose squared chord is within SLACK of the k-th smallest among those
-        read, and how far from the centre a point would have to be to be left out by them
-        (inf: fewer than k were found)."""
-        qx, qy, qz = 2.0 * query[0], 2.0 * query[1], 2.0 * query[2]
-        xs, ys, zs = self.xs, self.ys, self.zs
-        best: list[tuple[float, int]] = []  # (squared chord, row)
+        """The rows whose chord is within SLACK of the k-th smallest among those read, and
+        how far from the centre a point would have to be to be left out by them (inf: fewer
+        than k were found)."""
+        vectors = self.vectors
+        best: list[tuple[float, int]] = []  # (chord, row), in order
         within = bound = inf
         for c, n in listed:
             if c > bound:
                 break
             if n in skip:
                 continue
-            d = 2.0 - (xs[n] * qx + ys[n] * qy + zs[n] * qz)  # |p - q|^2 of unit vectors
+            d = dist(vectors[n], query)
             if d <= within:
-                best.append((d, n))
+                insort(best, (d, n))  # kept in order: one bisection, not a sort per find
                 if len(best) >= k:
-                    best.sort()
                     within = best[k - 1][0] * (1 + SLACK) + SLACK_ABS
-                    bound = sqrt(within) + e + MARGIN
+                    bound = within + e + MARGIN
         return [n for d, n in best if d <= within], bound
 
 
 def _radius(centre: Vector, south: float, west: float, size: float) -> float:
     """Chord from a lat/lon box's centre to its farthest point, one of its corners."""
-    return max(_chord(centre, unit_vector(lat, lon))
+    return max(dist(centre, unit_vector(lat, lon))
                for lat, lon in product((south, south + size), (west, west + size)))
 
 
@@ -131,14 +127,9 @@ def _cell_list(centre: Vector, radius: float, xyz: Sequence[Vector],
     A query in the cell is within `radius` of the centre, so its k-th nearest point is
     within chords[k - 1] + radius of it, and within chords[k - 1] + 2 * radius of the centre.
     """
-    by_chord = sorted((_chord(centre, p), n) for n, p in enumerate(xyz))
+    by_chord = sorted((dist(centre, p), n) for n, p in enumerate(xyz))
     if len(by_chord) <= k_max:
         return by_chord, inf
     reach = by_chord[k_max - 1][0] + 2 * radius
     kept = [(c, n) for c, n in by_chord if c <= reach]
     return kept, by_chord[len(kept)][0] if len(kept) < len(by_chord) else inf
-
-
-def _chord(p: Vector, q: Vector) -> float:
-    dx, dy, dz = p[0] - q[0], p[1] - q[1], p[2] - q[2]
-    return sqrt(dx * dx + dy * dy + dz * dz)

@@ -30,11 +30,11 @@ class Geo:
 
     def from_coordinates(self, lat: float, lon: float) -> Location:
         """The country holding the point (exact at borders) and the nearest city in it."""
-        _check_range("lat", lat, 90.0)
-        _check_range("lon", lon, 180.0)
-        place = self.borders.place_at(lat, lon)
-        city = place.city.name if place.city else None
-        return Location(lat, lon, place.country, city, "coordinates", "point")
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):  # NaN fails these too
+            _check_range("lat", lat, 90.0)
+            _check_range("lon", lon, 180.0)
+        country, city = self.borders.place_at(lat, lon)
+        return Location(lat, lon, country, city, "coordinates", "point")
 
     def from_place(self, q: str) -> Location:
         """A free-text place: "München", "Мюнхен", "Paris, France", "Paris, TX", "Germany"."""
