@@ -1,9 +1,11 @@
 """Over HTTP: start-up, resident memory, and compose throughput against /healthz (wrk).
 
-Resident memory (VmRSS, MiB) three times: of a process that has only imported what
+Resident memory (VmRSS, MiB) four times: of a process that has only imported what
 `serve` imports; of the server once healthy and warmed by 20 composes ("after load":
-directory, gazetteer, time-zone polygons, database, templates all loaded); and of the same
-server after the two wrk runs.
+directory, gazetteer, time-zone polygons, database, templates all loaded); of the same
+server after the two wrk runs; and after 10 PDFs in five languages, with beside it the
+resident memory of its child processes (the printing process, app/letters/printer.py, and
+multiprocessing's resource tracker), which the PDFs started.
 
 wrk comes from Debian's packages; this installs it when missing (as root, like CI).
 Rate limits are lifted for the run: the bench measures the service, not its limiter.
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.server import ROOT, Server, serve
+from bench.server import ROOT, Server, rss_mib, serve
 
 CONNECTIONS, THREADS, SECONDS = 32, 2, 8
 COMPOSE = {"campaign_id": "navalny-appeal", "language": "en",
@@ -82,6 +84,28 @@ def _warm(server: Server) -> None:
             client.post("/v1/letters/compose", json=COMPOSE).raise_for_status()
 
 
+def _children_rss(pid: int) -> float:
+    """Resident MiB of the processes whose parent is `pid`."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(") ", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[1]) == pid:
+            total += rss_mib(stat.parent.name)
+    return total
+
+
+def _print_pdfs(server: Server, count: int = 10) -> tuple[float, float]:
+    """(server RSS, its children's RSS) after `count` PDFs."""
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        for n in range(count):
+            body = {**COMPOSE, "language": ("en", "ru", "de", "fr", "es")[n % 5]}
+            client.post("/v1/letters/pdf", json=body).raise_for_status()
+    return server.rss_mb(), _children_rss(server.pid)
+
+
 def run() -> dict[str, float]:
     wrk = ensure_wrk()
     with serve(UNLIMITED) as server, tempfile.TemporaryDirectory() as tmp:
@@ -90,9 +114,11 @@ def run() -> dict[str, float]:
         health = _wrk(wrk, f"{server.url}/healthz")
         compose = _wrk(wrk, f"{server.url}/v1/letters/compose", _compose_script(Path(tmp)))
         rss_loaded = server.rss_mb()
+        rss_printed, printing = _print_pdfs(server)
     return {
         "startup_to_healthy_s": server.startup_s, "rss_after_import_mb": rss_after_import(),
         "rss_after_load_mb": rss, "rss_after_load_test_mb": rss_loaded,
+        "rss_after_pdfs_mb": rss_printed, "printing_rss_mb": printing,
         "healthz_rps": health["rps"], "healthz_p50_ms": health["p50_ms"],
         "healthz_p99_ms": health["p99_ms"],
         "compose_rps": compose["rps"], "compose_p50_ms": compose["p50_ms"],

@@ -6,9 +6,11 @@ names no id of its own that a later event would carry.
 """
 
 import asyncio
+import socket
 import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
+from email.message import EmailMessage
 from typing import Literal
 
 import aiosmtplib
@@ -48,18 +50,42 @@ class SmtpProvider:
         # Certificates are always verified; tests pass a context that trusts their own CA.
         self.tls_context = tls_context or ssl.create_default_context()
         self.closing: set[asyncio.Task[None]] = set()
+        self.building = False  # a message was built in this turn of the event loop
+        self.local_hostname: str | None = None  # for EHLO: looked up once, not per message
+
+    async def _built(self, email: OutgoingEmail) -> EmailMessage:
+        """The MIME message, built before connecting and one per turn of the event loop:
+        each takes ~1.7 ms of CPU, and a whole claim's sends building theirs in one turn
+        kept the loop from reading relays' answers (the 250s to DATA: the duplicate window)
+        for tens of milliseconds; in step, they also reached the relay all at once."""
+        loop = asyncio.get_running_loop()
+        while self.building:  # waiters keep their order: each turn wakes them in turn
+            await asyncio.sleep(0)
+        self.building = True
+        loop.call_soon(self._next_turn)
+        return to_mime(email)
+
+    def _next_turn(self) -> None:
+        self.building = False
 
     async def send(self, email: OutgoingEmail) -> Accepted:
-        client = self._client()
+        message = await self._built(email)
+        if self.local_hostname is None:  # as aiosmtplib would, but once (a thread hop each)
+            self.local_hostname = await asyncio.to_thread(socket.getfqdn)
+        client = self._client(self.local_hostname)
         try:
-            await client.connect()
-            refused, _reply = await client.send_message(
-                to_mime(email),
-                sender=smtp_address(email.sender),  # bounces come back to the platform
-                recipients=envelope_recipients(email),
-            )
-        except (aiosmtplib.SMTPException, OSError) as error:
-            await _quit(client)  # nothing was accepted: no hurry
+            # One deadline for the whole conversation: aiosmtplib's own per-reply timeout
+            # (asyncio.wait_for on 3.11) cost every reply two more turns of the event loop
+            # before the sender saw it, the relay's 250 to DATA among them (the window).
+            async with asyncio.timeout(self.config.timeout):
+                await client.connect()
+                refused, _reply = await client.send_message(
+                    message,
+                    sender=smtp_address(email.sender),  # bounces come back to the platform
+                    recipients=envelope_recipients(email),
+                )
+        except (aiosmtplib.SMTPException, OSError) as error:  # a timeout is an OSError
+            await _quit(client, self.config.timeout)  # nothing was accepted: no hurry
             raise _send_error(error) from error
         except BaseException:  # cancelled, or a bug: drop the connection at once
             client.close()
@@ -68,12 +94,13 @@ class SmtpProvider:
         _raise_for_refused(email, refused)
         return Accepted(provider_message_id=email.message_id)
 
-    def _client(self) -> aiosmtplib.SMTP:
+    def _client(self, local_hostname: str) -> aiosmtplib.SMTP:
         config = self.config
         return aiosmtplib.SMTP(
             hostname=config.host,
             port=config.port,
-            timeout=config.timeout,
+            local_hostname=local_hostname,
+            timeout=None,  # send's deadline covers the conversation
             use_tls=config.tls == "tls",
             # "starttls" insists, so a stripped STARTTLS fails closed; "none" never upgrades.
             start_tls=config.tls == "starttls",
@@ -83,7 +110,7 @@ class SmtpProvider:
         )
 
     def _quit_later(self, client: aiosmtplib.SMTP) -> None:
-        task = asyncio.create_task(_quit(client))
+        task = asyncio.create_task(_quit(client, self.config.timeout))
         self.closing.add(task)
         task.add_done_callback(self.closing.discard)
 
@@ -91,11 +118,12 @@ class SmtpProvider:
         await asyncio.gather(*self.closing, return_exceptions=True)
 
 
-async def _quit(client: aiosmtplib.SMTP) -> None:
+async def _quit(client: aiosmtplib.SMTP, timeout: float) -> None:
     """A polite QUIT where the connection still stands; its answer changes nothing."""
     try:
         if client.is_connected:
-            await client.quit()
+            async with asyncio.timeout(timeout):
+                await client.quit()
     except (aiosmtplib.SMTPException, OSError):
         pass
     finally:

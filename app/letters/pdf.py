@@ -4,10 +4,8 @@ Post is the channel that works where e-mail does not, so this renders every scri
 templates use: DejaVu Serif (shipped beside this file) covers Latin and Cyrillic.
 """
 
-import asyncio
 import gc
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -54,8 +52,8 @@ def _fpdf() -> "type[FPDF]":
     """fpdf's FPDF, imported without cryptography where nothing has imported it yet: fpdf
     imports it only to sign and encrypt PDFs, which a letter never is (~8.7 MiB at the first
     PDF; the SNS and SendGrid webhooks import it themselves where they verify signatures).
-    Hidden only for the first import, which runs on the event loop with nothing else
-    importing; once fpdf is loaded (the printing thread's calls) nothing is hidden again."""
+    Hidden only for the first import, in the printing process (app/letters/printer.py) with
+    nothing else importing; once fpdf is loaded nothing is hidden again."""
     if "fpdf" in sys.modules or "cryptography" in sys.modules:
         from fpdf import FPDF
     else:
@@ -122,17 +120,3 @@ def render_pdf(letter: PrintableLetter, paper: Paper = "a4") -> bytes:
     # pass, ~11 MiB held in steady use.
     gc.collect()
     return out
-
-
-# One PDF at a time, off the event loop: its ~120 ms of CPU would otherwise stop every other
-# request, and an in-process worker's reading of providers' answers (the duplicate window),
-# for as long. The GIL lets the loop run between the thread's turns; one thread keeps the
-# memory of PDFs at one's worth however many are asked for at once (the others queue).
-_PRINTER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
-
-
-async def render_pdf_off_loop(letter: PrintableLetter, paper: Paper = "a4") -> bytes:
-    """`render_pdf` in the printing thread; fpdf is first imported here, on the loop, where
-    `_fpdf`'s moment without cryptography cannot meet another import."""
-    _fpdf()
-    return await asyncio.get_running_loop().run_in_executor(_PRINTER, render_pdf, letter, paper)

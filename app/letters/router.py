@@ -10,8 +10,9 @@ from app import json_body
 from app.deps import client_ip_of, partner_id_of, resources_of, services_of
 from app.letters.answer import answer_json
 from app.letters.compose import Context, compose
-from app.letters.pdf import Paper, render_pdf_off_loop
+from app.letters.pdf import Paper
 from app.letters.printable import paper_for, printable
+from app.letters.printer import render_pdf_off_loop
 from app.letters.recipients import mail_policy
 from app.letters.schemas import ComposeRequest, ComposeResponse
 from app.partners.rate_deps import ComposeRateLimit, compose_limit

@@ -10,8 +10,9 @@ from app.deps import CampaignsDep, DirectoryDep, PartnerIdDep, ResourcesDep
 from app.errors import AppError
 from app.letters import sending
 from app.letters.confirm_page import confirm_page
-from app.letters.pdf import Paper, render_pdf_off_loop
+from app.letters.pdf import Paper
 from app.letters.printable import paper_for
+from app.letters.printer import render_pdf_off_loop
 from app.letters.router import PDF_ANSWER, ContextDep, pdf_response
 from app.letters.schemas import ReportedRequest
 from app.letters.send_schemas import (

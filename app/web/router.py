@@ -9,8 +9,8 @@ from fastapi.staticfiles import StaticFiles
 
 from app.deps import CampaignsDep, SettingsDep
 from app.letters.compose import compose
-from app.letters.pdf import render_pdf_off_loop
 from app.letters.printable import paper_for, printable
+from app.letters.printer import render_pdf_off_loop
 from app.letters.router import PDF_ANSWER, ContextDep, pdf_response
 from app.partners.rate_deps import ComposeRateLimit
 from app.problems import responses

@@ -99,3 +99,15 @@ def test_extra_header_cannot_replace_an_own_header() -> None:
 def test_address_without_domain_is_refused() -> None:
     with pytest.raises(ValueError):
         to_mime(letter(to=(Address("nobody"),)))
+
+
+def test_header_classes_are_made_once_and_the_bytes_are_the_stdlibs() -> None:
+    """The stdlib registry makes a new class for every header; ours reuses one per name,
+    and the message it writes is the one the stdlib's own policy writes."""
+    first, second = to_mime(letter()), to_mime(letter(cc=()))
+    assert type(first["To"]) is type(second["To"])
+    assert type(first["Content-Type"]) is type(second["Content-Type"])
+    stdlib = first.as_bytes(policy=policy.SMTP)
+    assert first.as_bytes() == stdlib
+    reparsed = message_from_bytes(stdlib, policy=policy.SMTP)
+    assert reparsed.as_bytes() == stdlib

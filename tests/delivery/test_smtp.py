@@ -1,15 +1,17 @@
 """The SMTP adapter against a real aiosmtpd relay on loopback."""
 
+import asyncio
 import socket
 import ssl
 import threading
 from collections.abc import AsyncIterator, Iterator
 from email import message_from_bytes, policy
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 
+from app.delivery import smtp as smtp_module
 from app.delivery.provider import PermanentSendError, TransientSendError
 from app.delivery.smtp import SmtpConfig, SmtpProvider, classify_reply
 from tests.fakes.smtp_relay import Credentials, RelayHandler, free_port, running_relay
@@ -205,3 +207,88 @@ def test_reply_classes_follow_rfc5321() -> None:
     assert isinstance(classify_reply(452, "4.3.1 insufficient storage"), TransientSendError)
     assert isinstance(classify_reply(554, "5.7.1 blocked"), PermanentSendError)
     assert classify_reply(550, "x" * 500).reason.endswith("…")
+
+
+class SlowRelay(RelayHandler):
+    """Answers RCPT and DATA after `pause` seconds each: every reply in time, not all."""
+
+    pause = 0.25
+
+    async def handle_RCPT(self, *args: Any) -> str:
+        await asyncio.sleep(self.pause)
+        return await super().handle_RCPT(*args)
+
+    async def handle_DATA(self, *args: Any) -> str:
+        await asyncio.sleep(self.pause)
+        return await super().handle_DATA(*args)
+
+
+async def test_the_timeout_bounds_the_whole_conversation() -> None:
+    """LETTERS_SMTP_TIMEOUT is one deadline for the conversation, not one per reply."""
+    relay = SlowRelay()
+    with running_relay(relay) as port:
+        smtp = SmtpProvider(SmtpConfig("127.0.0.1", port, timeout=0.4))
+        OPENED.append(smtp)
+        with pytest.raises(TransientSendError, match="smtp connection: TimeoutError"):
+            await smtp.send(letter(cc=()))  # RCPT and DATA: 0.5 s of replies, each 0.25 s
+
+
+async def test_no_reply_waits_through_wait_for(
+    plain_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """asyncio.wait_for with a timeout (aiosmtplib's per-reply timeout) hands a reply over
+    two turns of the event loop late; the relay's 250 to DATA is the duplicate window."""
+    timed: list[float] = []
+    wait_for = asyncio.wait_for
+
+    async def spied(awaitable: Any, timeout: float | None) -> Any:
+        if timeout is not None:
+            timed.append(timeout)
+        return await wait_for(awaitable, timeout)
+
+    monkeypatch.setattr(asyncio, "wait_for", spied)
+    await provider(plain_port).send(letter())
+    assert timed == []
+
+
+async def test_messages_are_built_one_per_turn_of_the_event_loop(
+    relay: RelayHandler, plain_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sends that start together build their MIME messages (~1.7 ms each) in successive
+    turns: never a claim's worth in one turn, while relays' 250s wait to be read."""
+    loop = asyncio.get_running_loop()
+    turn, built_in = [0], []
+
+    def tick() -> None:
+        turn[0] += 1
+        if len(relay.messages) < 5:
+            loop.call_soon(tick)
+
+    real = smtp_module.to_mime
+    monkeypatch.setattr(smtp_module, "to_mime", lambda email: (built_in.append(turn[0]),
+                                                               real(email))[1])
+    smtp = provider(plain_port)
+    loop.call_soon(tick)
+    await asyncio.gather(*(smtp.send(letter()) for _ in range(5)))
+    assert len(relay.messages) == 5
+    assert len(set(built_in)) == 5, built_in
+
+
+async def test_the_ehlo_name_is_looked_up_once(
+    relay: RelayHandler, plain_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aiosmtplib looks up the machine's name in a thread for every connection; the
+    provider once, for all of them (the relay sees the same EHLO name)."""
+    looked_up: list[str] = []
+    real = socket.getfqdn
+
+    def getfqdn(name: str = "") -> str:
+        if threading.current_thread().name.startswith("asyncio"):  # not the relay's own
+            looked_up.append(name)
+        return real(name)
+
+    monkeypatch.setattr(socket, "getfqdn", getfqdn)
+    smtp = provider(plain_port)
+    for _ in range(3):
+        await smtp.send(letter())
+    assert len(relay.messages) == 3 and len(looked_up) == 1

@@ -1,14 +1,13 @@
 """The printable letter's memory: a PDF leaves nothing behind for the collector, and
 brings no cryptography in."""
 
-import asyncio
 import gc
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
-from app.letters.pdf import PrintableLetter, render_pdf, render_pdf_off_loop
+from app.letters.pdf import PrintableLetter, render_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 LETTER = PrintableLetter(["Посольство России", "Berlin"], "Jane Doe, Basel", "Subject",
@@ -33,7 +32,7 @@ if sys.argv[1] == "fpdf":
     import fpdf
 elif sys.argv[1] == "webhooks-first":
     from cryptography import x509
-from app.letters.pdf import PrintableLetter, render_pdf, render_pdf_off_loop
+from app.letters.pdf import PrintableLetter, render_pdf
 assert render_pdf(PrintableLetter(["Embassy"], None, "S", "T", "en", date(2026, 3, 5)))
 print("cryptography" in sys.modules)
 from cryptography import x509  # a webhook's signature check, afterwards
@@ -51,15 +50,3 @@ def test_a_pdf_leaves_cryptography_to_the_webhooks() -> None:
     assert _imports_cryptography("fpdf") == ["True", "load_pem_x509_certificate"]  # fpdf's own
     assert _imports_cryptography("pdf") == ["False", "load_pem_x509_certificate"]
     assert _imports_cryptography("webhooks-first") == ["True", "load_pem_x509_certificate"]
-
-
-async def test_the_loop_runs_on_while_pdfs_render() -> None:
-    """Other requests (and an in-process worker reading providers' answers) are not held up
-    for a PDF's whole rendering: the loop turns between the printing thread's steps."""
-    rendering = [asyncio.ensure_future(render_pdf_off_loop(LETTER)) for _ in range(2)]
-    turns = 0
-    while not all(task.done() for task in rendering):
-        turns += 1
-        await asyncio.sleep(0)
-    assert all(pdf.startswith(b"%PDF") for pdf in [await task for task in rendering])
-    assert turns > 1
