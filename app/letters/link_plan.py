@@ -53,6 +53,10 @@ CLIENT_LIMITS: Final[tuple[ClientLimit, ...]] = (
 )
 
 
+# How each client's limit reads in a warning: the same on every letter, so written once.
+_LIMIT_TEXTS: Final = {c.client: f"{c.label} (limit about {c.max_length:,})" for c in CLIENT_LIMITS}
+
+
 @dataclass(frozen=True, slots=True)
 class LinkWarning:
     """A warning for the compose response; `links` and `clients` are for widgets to act on.
@@ -128,5 +132,5 @@ def _warning(failing: list[ClientLimit], lengths: dict[LinkName, int]) -> LinkWa
 
 
 def _describe(link: LinkName, length: int, clients: list[ClientLimit]) -> str:
-    where = ", ".join([f"{c.label} (limit about {c.max_length:,})" for c in clients])
+    where = ", ".join([_LIMIT_TEXTS[c.client] for c in clients])
     return f"the {link} link ({length:,} characters) is too long for {where}"
