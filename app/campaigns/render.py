@@ -25,8 +25,7 @@ subject>" so the embassy can file it either way.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from app.campaigns.models import (
     FIELD_PATHS,
@@ -57,9 +56,9 @@ DEFAULT_SPECS: Mapping[str, FieldSpec] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _Inputs:
-    """The person's values after cleaning and checking."""
+class _Inputs(NamedTuple):
+    """The person's values after cleaning and checking (a named tuple: built every letter,
+    and cheaper to build than a frozen dataclass)."""
 
     name: str
     city: str | None

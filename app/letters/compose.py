@@ -1,7 +1,8 @@
 """compose(): lookup + render + links. Pure: no I/O, the clock passed in."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 
 from app.campaigns.edit import apply_edit
 from app.campaigns.language import negotiate
@@ -24,6 +25,7 @@ from app.letters.schemas import (
     ComposeResponse,
     Fallback,
     Links,
+    OtherWay,
     PlatformSend,
     Warning,
 )
@@ -94,34 +96,58 @@ def compose(ctx: Context, req: ComposeRequest) -> ComposeResponse:
     )
     embassy, reason = recipient(ctx, req)
     letter = letter_for(campaign, language, req, embassy)
-    chosen = recipients(embassy, ctx.mail, ctx.now.date())
-    notes = _address_warnings(embassy, chosen)
+    reached = reach(ctx.directory, embassy.id, ctx.mail, ctx.now.date())
+    chosen = reached.chosen
     # Links first, then the answer in one go: no copy of a finished answer per letter.
     if chosen.to:
         links, link_warnings, fallback = _links(
             chosen.to, letter.subject, letter.body, campaign.fixed_lines
         )
-        warnings = [*notes, *link_warnings]
+        warnings = [*reached.notes, *link_warnings]
     else:
-        links, warnings, fallback = Links(mailto=None), notes or [no_email_warning(embassy)], None
+        links, warnings, fallback = Links(mailto=None), list(reached.notes), None
     return ComposeResponse(
         campaign_id=campaign.id,
         language=language,
         variant=letter.variant,
         embassy=embassy,
         reason=reason,
-        to=chosen.to,
+        to=list(chosen.to),
         subject=letter.subject,
         body=letter.body,
         links=links,
         warnings=warnings,
         fallback=fallback,
-        other_ways=other_ways(ctx.directory, embassy, reachable=bool(chosen.to)),
+        other_ways=list(reached.other_ways),
         send_by_platform=PlatformSend(
             possible=campaign.platform_send and chosen.blocked is None,
             reason=chosen.blocked if chosen.blocked else
             (None if campaign.platform_send else "campaign")),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """How a letter reaches one embassy: the addresses it goes to, the warnings about them,
+    the other ways in. Nothing of the person's is in it."""
+
+    chosen: Recipients
+    notes: tuple[Warning, ...]  # about the addresses; "no e-mail on file" when none is used
+    other_ways: tuple[OtherWay, ...]
+
+
+@lru_cache(maxsize=1024)
+def reach(directory: Directory, embassy_id: str, policy: MailPolicy, today: date) -> Reach:
+    """The same for every letter to that embassy on that day under that policy: worked out
+    once (the pydantic models of the other ways and warnings were a tenth of a compose).
+    Keyed by the directory itself (compared by identity), so a reloaded one has its own."""
+    embassy = directory.get(embassy_id)
+    chosen = recipients(embassy, policy, today)
+    notes = _address_warnings(embassy, chosen)
+    if not chosen.to and not notes:
+        notes = [no_email_warning(embassy)]
+    ways = other_ways(directory, embassy, reachable=bool(chosen.to))
+    return Reach(chosen, tuple(notes), tuple(ways))
 
 
 def _address_warnings(embassy: Embassy, chosen: Recipients) -> list[Warning]:

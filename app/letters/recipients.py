@@ -7,6 +7,7 @@ order (general first) within each; an address with a hard bounce recorded is nev
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from app.directory.freshness import DEFAULT_DATED_AFTER_YEARS, Freshness
 from app.directory.models import Embassy
@@ -21,7 +22,12 @@ class MailPolicy:
 
 
 def mail_policy(settings: Settings, bounced: frozenset[str] = frozenset()) -> MailPolicy:
-    return MailPolicy(settings.email_dated_after_years, settings.send_to_dated_emails, bounced)
+    return _policy(settings.email_dated_after_years, settings.send_to_dated_emails, bounced)
+
+
+@lru_cache(maxsize=64)  # one policy a compose: kept rather than built (a frozen dataclass)
+def _policy(dated_after_years: int, send_to_dated: bool, bounced: frozenset[str]) -> MailPolicy:
+    return MailPolicy(dated_after_years, send_to_dated, bounced)
 
 
 @dataclass(frozen=True, slots=True)

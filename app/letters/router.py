@@ -5,10 +5,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import TypeAdapter
 
 from app import json_body
 from app.deps import client_ip_of, partner_id_of, resources_of, services_of
+from app.letters.answer import answer_json
 from app.letters.compose import Context, compose
 from app.letters.pdf import Paper
 from app.letters.printable import paper_for, printable
@@ -41,7 +41,6 @@ async def _context(request: Request) -> Context:
 
 
 ContextDep = Annotated[Context, Depends(_context)]
-_ANSWER = TypeAdapter(ComposeResponse)
 
 
 @router.post(
@@ -67,7 +66,7 @@ async def compose_letter(request: Request) -> Response:
         ctx.now.date(),
     )
     # As FastAPI serializes a response model; the answer is ours, so it is not re-validated.
-    return Response(_ANSWER.dump_json(composed), media_type="application/json")
+    return Response(answer_json(composed), media_type="application/json")
 
 
 PDF_ANSWER: dict[int | str, dict[str, Any]] = {
