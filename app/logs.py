@@ -88,7 +88,13 @@ def _quiet_uvicorn() -> None:
     # conversation: never below warning, whatever LETTERS_LOG_LEVEL says.
     for name in ("aiosqlite", "asyncpg", "sqlalchemy", "aiosmtplib", "mail.log"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    # The PDF library logs each font table it subsets, ~75 lines a PDF at info, and at debug
-    # the glyphs a letter uses: none of it is ours to keep.
+    quiet_pdf_library()
+
+
+def quiet_pdf_library() -> None:
+    """The PDF library logs each font table it subsets, ~75 lines a PDF at info, the glyphs
+    a letter uses at debug, and at warning the characters its font lacks, quoted: a
+    person's name in Chinese. Only its errors are kept. The server and the printing
+    process (app/letters/printer.py) both call this."""
     for name in ("fontTools", "fpdf"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(logging.ERROR)

@@ -1,6 +1,7 @@
 """app.logs: JSON lines, exceptions without their messages, uvicorn's access log silenced."""
 
 import logging
+from dataclasses import replace
 
 import structlog
 
@@ -52,4 +53,12 @@ def test_printing_a_letter_logs_nothing(log_lines: LogLines) -> None:
     """The PDF library's font subsetting spoke ~75 lines a PDF (the glyphs used, at debug)."""
     logging.getLogger().setLevel(logging.DEBUG)
     assert render_pdf(LETTER).startswith(b"%PDF")
+    assert log_lines.text == ""
+
+
+def test_a_name_the_font_cannot_draw_stays_out_of_the_logs(log_lines: LogLines) -> None:
+    """fpdf warns of the glyphs its font lacks by quoting them: a person's name, here."""
+    letter = replace(LETTER, return_line="张伟, Basel", body="Dear Ambassador,\n\n张伟")
+    assert render_pdf(letter).startswith(b"%PDF")
+    assert "张" not in log_lines.text and "\\u5f20" not in log_lines.text
     assert log_lines.text == ""

@@ -23,7 +23,6 @@ OWN_HEADERS = frozenset(
 )
 
 
-
 class _HeaderClasses(HeaderRegistry):
     """The stdlib's registry makes a new class (type()) for every header it parses, the
     same class each time for a name: about a third of building a message. Made once here."""

@@ -12,7 +12,6 @@ import the library (2.2 s against 1.1 s in the server's thread, measured at load
 """
 
 import asyncio
-import logging
 import multiprocessing
 import os
 import threading
@@ -33,8 +32,9 @@ def _prepare_child(parent: int) -> None:
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
     keep_large_blocks_out_of_the_heap()
     leave_out_unused()  # numpy stays out of fpdf (~11 MiB): a letter has no images
-    for name in ("fontTools", "fpdf"):  # a table a line at info, the glyphs used at debug
-        logging.getLogger(name).setLevel(logging.WARNING)
+    from app.logs import quiet_pdf_library  # after: structlog would import rich
+
+    quiet_pdf_library()
 
 
 def _end_with(parent: int) -> None:
