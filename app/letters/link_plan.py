@@ -6,6 +6,7 @@ are from /work/shared/reference/links.md §3 ("ref"), each with the source it gi
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, Literal, NamedTuple
 
 from app.letters.links import LINK_NAMES, LinkName, Links, lf_line_breaks, mailto_url
@@ -55,6 +56,7 @@ CLIENT_LIMITS: Final[tuple[ClientLimit, ...]] = (
 
 # How each client's limit reads in a warning: the same on every letter, so written once.
 _LIMIT_TEXTS: Final = {c.client: f"{c.label} (limit about {c.max_length:,})" for c in CLIENT_LIMITS}
+_LINK_OF: Final = {c.client: c.link for c in CLIENT_LIMITS}
 
 
 class LinkWarning(NamedTuple):
@@ -96,14 +98,16 @@ def plan_links(
 
     `to` and `cc` are in the form the links carry (see links.ascii_address).
     """
-    lengths = {name: len(url) for name, url in links.as_dict().items()}
-    failing = [c for c in CLIENT_LIMITS if lengths[c.link] > c.max_length]
+    lengths: dict[LinkName, int] = {
+        "mailto": len(links.mailto), "gmail": len(links.gmail),
+        "outlook": len(links.outlook), "yahoo": len(links.yahoo),
+    }
+    failing = tuple([c.client for c in CLIENT_LIMITS if lengths[c.link] > c.max_length])
     if not failing:
         return LinkPlan(lengths=lengths, warnings=(), fallback=None)
-    fallback = Fallback(
-        mailto=mailto_url(to, subject, body=None, cc=cc or ()),
-        text=letter_text(subject, body),
-    )
+    # build_links made the mailto without a body too; built here for links from elsewhere.
+    bodyless = links.bodyless_mailto or mailto_url(to, subject, body=None, cc=cc or ())
+    fallback = Fallback(mailto=bodyless, text=letter_text(subject, body))
     return LinkPlan(lengths=lengths, warnings=(_warning(failing, lengths),), fallback=fallback)
 
 
@@ -112,25 +116,28 @@ def letter_text(subject: str, body: str) -> str:
     return f"{subject}\n\n{lf_line_breaks(body)}"
 
 
-def _warning(failing: list[ClientLimit], lengths: dict[LinkName, int]) -> LinkWarning:
-    by_link: dict[LinkName, list[ClientLimit]] = {}
-    for client in failing:  # in CLIENT_LIMITS order, so each link's clients are too
-        by_link.setdefault(client.link, []).append(client)
-    links = tuple([n for n in LINK_NAMES if n in by_link])
-    parts = [_describe(n, lengths[n], by_link[n]) for n in links]
+def _warning(failing: tuple[str, ...], lengths: dict[LinkName, int]) -> LinkWarning:
+    shape = _shape(failing)
+    parts = [f"the {link} link ({lengths[link]:,} characters) is too long for {where}"
+             for link, where in shape.wheres]
     message = (
         "The letter is too long for a one-tap link in some mail apps: "
         + "; ".join(parts)
         + ". Copy the letter and paste it into a new e-mail instead."
     )
-    return LinkWarning(
-        code="link_too_long",
-        message=message,
-        links=links,
-        clients=tuple([c.client for c in failing]),
-    )
+    return LinkWarning(code="link_too_long", message=message, links=shape.links, clients=failing)
 
 
-def _describe(link: LinkName, length: int, clients: list[ClientLimit]) -> str:
-    where = ", ".join([_LIMIT_TEXTS[c.client] for c in clients])
-    return f"the {link} link ({length:,} characters) is too long for {where}"
+class _Shape(NamedTuple):
+    links: tuple[LinkName, ...]  # in LINK_NAMES order
+    wheres: tuple[tuple[LinkName, str], ...]  # each link, and the clients it fails in, said
+
+
+@lru_cache(maxsize=128)  # keyed by which clients fail: at most 2**7 sets, none personal
+def _shape(failing: tuple[str, ...]) -> _Shape:
+    """What a warning says that depends only on which clients fail (the lengths do not)."""
+    by_link: dict[LinkName, list[str]] = {}
+    for client in failing:  # in CLIENT_LIMITS order, so each link's clients are too
+        by_link.setdefault(_LINK_OF[client], []).append(_LIMIT_TEXTS[client])
+    links = tuple([n for n in LINK_NAMES if n in by_link])
+    return _Shape(links, tuple([(n, ", ".join(by_link[n])) for n in links]))

@@ -5,6 +5,7 @@ they name that file ("ref §…").
 """
 
 import codecs
+import dataclasses
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,6 +50,8 @@ class Links:
     gmail: str
     outlook: str
     yahoo: str
+    # The mailto without its body (the fallback when a link is too long), where known.
+    bodyless_mailto: str | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict[LinkName, str]:
         # Not `astuple`: that deep-copies every string, on every compose.
@@ -133,11 +136,13 @@ def build_links(
     head = f"to={encode(','.join(recipients))}"
     if copies:
         head += f"&cc={encode(','.join(copies))}"
+    bodyless = _mailto(recipients, copies, subject_q, None)  # `body` goes last, see _mailto
     return Links(
-        mailto=_mailto(recipients, copies, subject_q, "%0D%0A".join(body_lines)),
+        mailto=f"{bodyless}&body={'%0D%0A'.join(body_lines)}",
         gmail=_web_url(GMAIL_COMPOSE, "su", head, subject_q, body_q),
         outlook=_web_url(OUTLOOK_COMPOSE, "subject", head, subject_q, body_q),
         yahoo=_web_url(YAHOO_COMPOSE, "subject", head, subject_q, body_q),
+        bodyless_mailto=bodyless,
     )
 
 

@@ -169,7 +169,10 @@ def test_fixed_lines_change_no_link(to: list[str], cc: list[str], subject: str, 
     links = build_links(to, subject, body, cc, fixed=fixed)
     assert links == build_links(to, subject, body, cc)
     copies = [ascii_address(a) for a in cc]
-    assert links.mailto == mailto_url([ascii_address(a) for a in to], subject, body, copies)
+    recipients = [ascii_address(a) for a in to]
+    assert links.mailto == mailto_url(recipients, subject, body, copies)
+    # The fallback's mailto, made with the links: the same as built on its own.
+    assert links.bodyless_mailto == mailto_url(recipients, subject, None, copies)
 
 
 # ---------------------------------------------------------------- concrete cases
