@@ -152,6 +152,22 @@ def _checked_inputs(
     bilingual: bool,
 ) -> _Inputs:
     """Every field checked, every problem reported at once (one error item per field)."""
+    fine = signature in ("full", "initials") and not (
+        bilingual and language != RUSSIAN and RUSSIAN not in campaign.texts
+    )
+    if fine:  # the usual case first, without the bookkeeping that collects every problem
+        try:
+            name = _line(campaign, "name", sender.name)
+            assert name is not None  # required: _line raised otherwise
+            return _Inputs(
+                name,
+                _line(campaign, "city", sender.city),
+                _line(campaign, "country", sender.country),
+                _note(campaign, note),
+                _gender(campaign, gender),
+            )
+        except Unprocessable:
+            pass  # checked again below, to report every problem at once
     checks = _Checks()
     name = checks.run(_line, campaign, "name", sender.name)
     city = checks.run(_line, campaign, "city", sender.city)
