@@ -33,7 +33,10 @@ def apply_edit(
     if errors:
         raise Unprocessable(f"{len(errors)} field(s) are not valid", errors)
     return replace(
-        letter, subject=new_subject or letter.subject, body=new_body or letter.body
+        letter,
+        subject=new_subject or letter.subject,
+        body=new_body or letter.body,
+        parts=letter.parts if new_body is None else (),
     )
 
 

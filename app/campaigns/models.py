@@ -171,6 +171,10 @@ class Letter:
     body: str
     language: str
     variant: int
+    # The body's paragraphs as rendered ("\n\n".join(parts) is the body), the campaign's
+    # own wordings among them as the very strings it holds: the links encode those once.
+    # Empty when the body is not the rendered one (the person's own edit).
+    parts: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -94,15 +94,16 @@ def render(
     )
     signed = signature_block(inputs.name, inputs.city, signature)
     values = context(inputs.city, inputs.country, embassy_city, embassy_country, inputs.gender)
-    subject, body = _compose(text, chosen, values, inputs.note, signed)
+    subject, parts = _compose(text, chosen, values, inputs.note, signed)
     if bilingual and language != RUSSIAN:
         ru = campaign.texts[RUSSIAN]
         country, host = russian_country_names or (inputs.country, embassy_country)
         ru_values = context(inputs.city, country, embassy_city, host, inputs.gender)
         ru_variant = matching_variant(chosen, text, ru)
-        ru_subject, ru_body = _compose(ru, ru_variant, ru_values, inputs.note, signed)
-        subject, body = f"{subject} / {ru_subject}", f"{body}\n\n{SEPARATOR}\n\n{ru_body}"
-    return Letter(subject=subject, body=body, language=language, variant=chosen)
+        ru_subject, ru_parts = _compose(ru, ru_variant, ru_values, inputs.note, signed)
+        subject, parts = f"{subject} / {ru_subject}", [*parts, SEPARATOR, *ru_parts]
+    return Letter(subject=subject, body="\n\n".join(parts), language=language, variant=chosen,
+                  parts=tuple(parts))
 
 
 def matching_variant(variant: int, source: LanguageText, target: LanguageText) -> int:
@@ -127,7 +128,8 @@ def _derived(campaign: Campaign, language: str, inputs: _Inputs, count: int) -> 
 
 def _compose(
     text: LanguageText, variant: int, values: Mapping[str, Any], note: str | None, signed: str
-) -> tuple[str, str]:
+) -> tuple[str, list[str]]:
+    """The subject, and the body's paragraphs (joined by a blank line, they are the body)."""
     subject_at, greeting_at, *paragraph_at, closing_at, intro_at = digits(variant, text.radices)
     parts = [render_wording(text.greetings[greeting_at], values)]
     parts += [
@@ -138,8 +140,8 @@ def _compose(
         parts.append(f"{render_wording(text.note_intros[intro_at], values)}\n{note}")
     parts.append(f"{render_wording(text.closings[closing_at], values)}\n{signed}")
     # A paragraph whose conditionals all failed must not leave a hole in the letter.
-    body = "\n\n".join([part for part in parts if part.strip()])
-    return render_wording(text.subjects[subject_at], values), body
+    kept = [part for part in parts if part.strip()]
+    return render_wording(text.subjects[subject_at], values), kept
 
 
 def _checked_inputs(

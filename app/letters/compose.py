@@ -101,7 +101,7 @@ def compose(ctx: Context, req: ComposeRequest) -> ComposeResponse:
     # Links first, then the answer in one go: no copy of a finished answer per letter.
     if chosen.to:
         links, link_warnings, fallback = _links(
-            chosen.to, letter.subject, letter.body, campaign.fixed_lines
+            chosen.to, letter.subject, letter.body, campaign.fixed_lines, letter.parts
         )
         warnings = [*reached.notes, *link_warnings]
     else:
@@ -158,10 +158,10 @@ def _address_warnings(embassy: Embassy, chosen: Recipients) -> list[Warning]:
 
 
 def _links(
-    to: list[str], subject: str, body: str, fixed_lines: frozenset[str]
+    to: list[str], subject: str, body: str, fixed_lines: frozenset[str], parts: tuple[str, ...]
 ) -> tuple[Links, list[Warning], Fallback | None]:
     """The links, the warnings about their length, and the fallback when one is too long."""
-    links = build_links(to, subject, body, fixed=fixed_lines)
+    links = build_links(to, subject, body, fixed=fixed_lines, parts=parts)
     plan = plan_links(links, body, subject, to)
     warnings = [
         Warning(code=w.code, message=w.message, links=list(w.links), clients=list(w.clients))

@@ -117,12 +117,14 @@ def build_links(
     cc: list[str] | None = None,
     *,
     fixed: Collection[str] = frozenset(),
+    parts: Sequence[str] = (),
 ) -> Links:
     """Every link for one letter. `body` uses "\\n" (a "\\r\\n" or lone "\\r" is a break too).
 
     `fixed`: lines that are the campaign's own wording, never the person's (see
-    `encoded_lines`). Raises ValueError when the subject or an address holds a line break (§5:
-    breaks belong only in the body) or an address is not one.
+    `encoded_lines`). `parts`: the body's paragraphs, when known (see `_body_lines`). Raises
+    ValueError when the subject or an address holds a line break (§5: breaks belong only in
+    the body) or an address is not one.
     """
     _reject_line_breaks(subject, "the subject")
     recipients = [ascii_address(a) for a in to]
@@ -130,7 +132,7 @@ def build_links(
     # Each value is encoded once for all four links; the body is the long part, its lines
     # joined by an encoded LF for webmail and an encoded CRLF for the mailto (§5: line
     # breaks in a mailto body MUST be %0D%0A).
-    subject_q, body_lines = encode_text(subject, fixed), encoded_lines(lf_line_breaks(body), fixed)
+    subject_q, body_lines = encode_text(subject, fixed), _body_lines(body, fixed, parts)
     body_q = "%0A".join(body_lines)
     # Webmail: "," between addresses is data there, %2C.
     head = f"to={encode(','.join(recipients))}"
@@ -160,6 +162,24 @@ def encoded_lines(text: str, fixed: Collection[str] = frozenset()) -> list[str]:
         _encode_fixed(line) if line in fixed else encode(line) if line else ""
         for line in text.split("\n")
     ]
+
+
+def _body_lines(body: str, fixed: Collection[str], parts: Sequence[str]) -> list[str]:
+    """`encoded_lines(lf_line_breaks(body), fixed)`, paragraph by paragraph when `parts` are
+    the body's paragraphs: a paragraph that is one of the campaign's lines is looked up whole,
+    without splitting the body and hashing each of its lines anew (a tenth of a compose).
+    Splitting "p1\\n\\np2" at "\\n" gives p1's lines, "", then p2's: the same lines."""
+    if not parts or "\r" in body or "\n\n".join(parts) != body:
+        return encoded_lines(lf_line_breaks(body), fixed)
+    lines: list[str] = []
+    for part in parts:
+        if lines:
+            lines.append("")
+        if part in fixed and "\n" not in part:  # one line, the campaign's
+            lines.append(_encode_fixed(part))
+        else:
+            lines += encoded_lines(part, fixed)
+    return lines
 
 
 @lru_cache(maxsize=8192)  # only ever campaign wording, which is loaded once: bounded anyway

@@ -25,6 +25,12 @@ def test_edit_of_one_part_keeps_the_other(campaign: Campaign) -> None:
     assert apply_edit(campaign, LETTER, "Mine", None).body == "Rendered body"
 
 
+def test_an_edited_body_has_no_rendered_paragraphs(campaign: Campaign) -> None:
+    rendered = replace(LETTER, parts=("Rendered body",))
+    assert apply_edit(campaign, rendered, None, "Mine").parts == ()
+    assert apply_edit(campaign, rendered, "Mine", None).parts == ("Rendered body",)
+
+
 def test_edit_is_data_not_template(campaign: Campaign) -> None:
     edited = apply_edit(campaign, LETTER, "{{ 7*7 }}", "{% for x in y %}{{ x }}{% endfor %}")
     assert (edited.subject, edited.body) == ("{{ 7*7 }}", "{% for x in y %}{{ x }}{% endfor %}")

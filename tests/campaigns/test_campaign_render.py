@@ -426,3 +426,10 @@ def test_a_wording_renders_as_jinja_renders_its_template(source: str) -> None:
     wording = compile_wording(make_environment(), "x", source)
     values = context("Munich", None, "Berlin", "Germany", "feminine")
     assert wording.render(values) == wording.template.render(values)
+
+
+@pytest.mark.parametrize("bilingual", [False, True])
+def test_the_paragraphs_are_the_body(campaign: Campaign, bilingual: bool) -> None:
+    letter = render(campaign, "en", SenderInput(name="Jane", city="Basel"), "Bern", "Switzerland",
+                    note="Mine.\n\nTwo.", bilingual=bilingual)
+    assert letter.parts and "\n\n".join(letter.parts) == letter.body

@@ -175,6 +175,21 @@ def test_fixed_lines_change_no_link(to: list[str], cc: list[str], subject: str, 
     assert links.bodyless_mailto == mailto_url(recipients, subject, None, copies)
 
 
+@settings(max_examples=200)
+@given(to=addresses, subject=one_line, parts=st.lists(body_text, min_size=1, max_size=5),
+       data=st.data())
+def test_paragraphs_given_change_no_link(
+    to: list[str], subject: str, parts: list[str], data: st.DataObject
+) -> None:
+    # What compose passes: the rendered paragraphs, some of them the campaign's own lines.
+    body = "\n\n".join(parts)
+    fixed = frozenset(data.draw(st.lists(st.sampled_from(parts), max_size=len(parts))))
+    plain = build_links(to, subject, body)
+    assert build_links(to, subject, body, fixed=fixed, parts=parts) == plain
+    # Paragraphs that are not the body's (an edited letter) are not used.
+    assert build_links(to, subject, body, fixed=fixed, parts=[*parts, "x"]) == plain
+
+
 # ---------------------------------------------------------------- concrete cases
 
 
