@@ -20,22 +20,30 @@ class PoolsSideBySide(httpx.AsyncBaseTransport):
     tie, so a quiet worker keeps reusing one kept-alive connection."""
 
     def __init__(self, connections: int, per_pool: int = POOL_CONNECTIONS) -> None:
-        count = max(1, math.ceil(connections / per_pool))
-        size = math.ceil(connections / count)
+        self.count = max(1, math.ceil(connections / per_pool))
+        self.size = math.ceil(connections / self.count)
+        self.in_flight = [0] * self.count
+        # Made at the first request: the TLS context and httpcore cost ~0.06 s of a start,
+        # and a server with the console provider may never call out at all.
+        self.pools: list[httpx.AsyncHTTPTransport] = []
+
+    def _open(self) -> list[httpx.AsyncHTTPTransport]:
         # Every connection a pool may hold stays alive: idle ones are the ones reused.
-        limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+        limits = httpx.Limits(max_connections=self.size, max_keepalive_connections=self.size)
         # One TLS context for every pool (httpx's default: certifi's roots, SSL_CERT_FILE
         # or SSL_CERT_DIR if set): each pool making its own loaded the CA bundle again,
         # ~1 MiB resident apiece.
         tls = httpx.create_ssl_context()
-        self.pools = [httpx.AsyncHTTPTransport(limits=limits, verify=tls) for _ in range(count)]
-        self.in_flight = [0] * count
+        self.pools = [httpx.AsyncHTTPTransport(limits=limits, verify=tls)
+                      for _ in range(self.count)]
+        return self.pools
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        pools = self.pools or self._open()
         index = self.in_flight.index(min(self.in_flight))
         self.in_flight[index] += 1
         try:
-            return await self.pools[index].handle_async_request(request)
+            return await pools[index].handle_async_request(request)
         finally:
             self.in_flight[index] -= 1
 
