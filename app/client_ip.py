@@ -1,5 +1,6 @@
 """Which address is the client's: the peer, or what a trusted proxy says it forwarded."""
 
+import socket
 from collections.abc import Sequence
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
 
@@ -12,6 +13,17 @@ def _parse(value: str) -> Address | None:
         return ip_address(value.strip())
     except ValueError:
         return None
+
+
+def _plain_ipv4(value: str) -> bool:
+    """Four decimal octets up to 255, no leading zeros, nothing else: what `ip_address`
+    parses as IPv4 and `str` writes back unchanged. inet_pton's rules (C: a tenth of the
+    instructions of parsing with `ipaddress`, which was a fifth of reading a request)."""
+    try:
+        socket.inet_pton(socket.AF_INET, value)
+    except (OSError, UnicodeError, ValueError):
+        return False
+    return True
 
 
 def _trusted(addr: Address, proxies: Sequence[Network]) -> bool:
@@ -27,6 +39,8 @@ def client_ip(
     proxy: the first untrusted hop is the client. Anything a client wrote further left
     is its own claim and ignored, so nobody can pick their location by sending a header.
     """
+    if not forwarded_for and peer and _plain_ipv4(peer):
+        return peer  # the usual case, as parsed and written back below, without parsing it
     current = _parse(peer) if peer else None
     if current is None or not forwarded_for or not _trusted(current, proxies):
         return str(current) if current else None

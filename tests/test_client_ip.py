@@ -1,6 +1,10 @@
 """The client's address: X-Forwarded-For is believed only from trusted proxies."""
 
+import ipaddress
 from ipaddress import ip_network
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.client_ip import client_ip
 
@@ -34,3 +38,19 @@ def test_ipv6_proxy() -> None:
 
 def test_no_peer() -> None:
     assert client_ip(None, "81.169.145.105", PROXIES) is None
+
+
+@settings(max_examples=500)
+@given(peer=st.one_of(
+    st.ip_addresses(v=4).map(str),
+    st.lists(st.integers(0, 300).map(str) | st.sampled_from(["00", "01", "", " 1", "0x1", "٣"]),
+             min_size=3, max_size=5).map(".".join),
+    st.text(alphabet="0123456789. :abcdef", max_size=20),
+))
+def test_a_peer_alone_is_what_ipaddress_makes_of_it(peer: str) -> None:
+    try:
+        expected: str | None = str(ipaddress.ip_address(peer.strip()))
+    except ValueError:
+        expected = None
+    assert client_ip(peer, None, []) == expected
+    assert client_ip(peer, "", PROXIES) == expected
