@@ -18,6 +18,7 @@ from app.client_ip import client_ip
 from app.db.database import Database
 from app.directory.directory import Directory
 from app.geo.resolve import Geo
+from app.headers import header
 from app.partners.deps import partner_of
 from app.resources import Resources
 from app.services import Services
@@ -62,7 +63,7 @@ def client_ip_of(request: Request) -> str | None:
         pass
     peer = request.client.host if request.client else None
     proxies = services_of(request).settings.trusted_proxies
-    found = client_ip(peer, request.headers.get("x-forwarded-for"), proxies)
+    found = client_ip(peer, header(request, "x-forwarded-for"), proxies)
     request.state.client_ip = found
     return found
 

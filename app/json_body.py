@@ -19,6 +19,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 
+from app.headers import header
+
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -35,7 +37,7 @@ async def read_json(request: Request) -> Any:
         raw = await request.body()
         if not raw:
             return MISSING
-        if not is_json(request.headers.get("content-type")):
+        if not is_json(header(request, "content-type")):
             return raw  # fails validation at the body itself: app.problems answers 415
         return json.loads(raw)
     except json.JSONDecodeError as exc:

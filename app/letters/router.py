@@ -8,6 +8,7 @@ from fastapi.responses import Response
 
 from app import json_body
 from app.deps import client_ip_of, partner_id_of, resources_of, services_of
+from app.headers import header
 from app.letters.answer import answer_json
 from app.letters.compose import Context, compose
 from app.letters.pdf import Paper
@@ -29,7 +30,7 @@ def context_of(request: Request) -> Context:
         geo=services.geo,
         directory=services.directory,
         campaigns=services.campaigns,
-        accept_language=request.headers.get("accept-language"),
+        accept_language=header(request, "accept-language"),
         client_ip=client_ip_of(request),
         now=datetime.now(UTC),
         mail=mail_policy(services.settings, resources_of(request).bounced.addresses),
