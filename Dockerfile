@@ -18,6 +18,9 @@ RUN pip install -e .
 
 COPY data ./data
 COPY templates ./templates
+# The gazetteer's derived indexes, so that no start builds them (app/geo/prebuilt.py).
+RUN python -c "from app.geo.resolve import Geo; Geo.load()" \
+    && test -f data/gazetteer/derived.bin
 
 # A single container works as it is (SQLite, the console provider); deploy/compose.yaml
 # sets PostgreSQL, Redis and a real provider. The only writable place is /var/lib/letters.

@@ -72,7 +72,9 @@ def compile_wording(env: ImmutableSandboxedEnvironment, where: str, source: str)
     try:
         tree = env.parse(source)
         unknown = meta.find_undeclared_variables(tree) - ALLOWED_VARIABLES
-        template = env.from_string(source)
+        plain = all(isinstance(node, _PLAIN_NODES) for node in tree.find_all(nodes.Node))
+        # From the tree just parsed, not the source: parsing it twice was ~0.02 s of a start.
+        template = env.from_string(tree)
     except TemplateError as error:
         raise TemplateCheckError(f"{where}: does not compile: {error}") from error
     if unknown:
@@ -80,7 +82,6 @@ def compile_wording(env: ImmutableSandboxedEnvironment, where: str, source: str)
         raise TemplateCheckError(
             f"{where}: unknown variable(s) {names}; only {', '.join(sorted(ALLOWED_VARIABLES))}"
         )
-    plain = all(isinstance(node, _PLAIN_NODES) for node in tree.find_all(nodes.Node))
     return Wording(where, template, fixed=_tidy(template.render()) if plain else None)
 
 

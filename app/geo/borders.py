@@ -8,7 +8,7 @@ nearest-city guess is not: Kehl's centre is 4 km from Strasbourg's.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
@@ -44,9 +44,16 @@ class Borders:
 
     @classmethod
     def load(cls, gazetteer: Gazetteer) -> Borders:
-        zones = _zone_countries()
-        return cls(gazetteer, MappingProxyType(zones),
-                   MappingProxyType(_shared_zones(gazetteer, zones)))
+        zones = zone_countries()
+        return cls.of(gazetteer, zones, shared_zones(gazetteer.points(), zones))
+
+    @classmethod
+    def of(cls, gazetteer: Gazetteer, zones: Mapping[str, str],
+           shared: Mapping[str, frozenset[str]]) -> Borders:
+        """From tables already made (app/geo/prebuilt.py keeps `shared` in a file)."""
+        # tzfpy builds its finder at the first call (~0.1 s): here, not in a person's lookup.
+        tzfpy.get_tz(0.0, 0.0)
+        return cls(gazetteer, MappingProxyType(dict(zones)), MappingProxyType(dict(shared)))
 
     def place_at(self, lat: float, lon: float) -> Place:
         """Country by the time-zone polygons, then the nearest city inside that country."""
@@ -70,12 +77,13 @@ class Borders:
         return self.place_at(lat, lon).country
 
 
-def _shared_zones(gazetteer: Gazetteer, zones: Mapping[str, str]) -> dict[str, frozenset[str]]:
-    """Zones holding at least SHARED_MIN cities of another country (any, if that country
-    has no zone at all). Measured on the installed tzfpy at load (~0.1 s), so a new
-    boundary release cannot leave a stale table behind."""
+def shared_zones(points: Iterable[tuple[float, float, str]],
+                 zones: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    """Zones holding at least SHARED_MIN of the `points` (lat, lon, country) of another
+    country (any, if that country has no zone at all). Measured on the installed tzfpy, so
+    a new boundary release cannot leave a stale table behind."""
     counts: Counter[tuple[str, str]] = Counter(
-        (tzfpy.get_tz(city.lon, city.lat), city.country) for city in gazetteer.cities())
+        (tzfpy.get_tz(lon, lat), country) for lat, lon, country in points)
     zoned = set(zones.values())
     shared: dict[str, set[str]] = {}
     for (zone, country), count in counts.items():
@@ -85,7 +93,7 @@ def _shared_zones(gazetteer: Gazetteer, zones: Mapping[str, str]) -> dict[str, f
     return {zone: frozenset(countries) for zone, countries in shared.items()}
 
 
-def _zone_countries() -> dict[str, str]:
+def zone_countries() -> dict[str, str]:
     """IANA zone -> ISO country, from zone.tab (one country per zone, links included)."""
     text = resources.files("tzdata").joinpath("zoneinfo/zone.tab").read_text(encoding="utf-8")
     zones: dict[str, str] = {}

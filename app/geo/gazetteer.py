@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from app.geo.grid import PointGrid
 from app.geo.normalize import KEY_VERSION, name_hash, name_key
-from app.geo.packed import read_packed
+from app.geo.packed import Packed, read_packed
 
 DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "gazetteer" / "gazetteer.bin"
 # A name index entry is `name_hash << CITY_BITS | city`, and cities are numbered most
@@ -64,10 +64,14 @@ class Gazetteer:
 
     @classmethod
     def load(cls, path: Path = DATA_FILE) -> Gazetteer:
-        """Read the packed data file; ~0.1 s, no network."""
-        packed = read_packed(path)
+        """Read the packed data file and index its points (~0.2 s), no network."""
+        return cls.from_packed(read_packed(path))
+
+    @classmethod
+    def from_packed(cls, packed: Packed, grid: PointGrid | None = None) -> Gazetteer:
+        """The gazetteer in `packed`, with its point grid if already built (prebuilt.py)."""
         if packed.meta.get("key_version") != KEY_VERSION:
-            raise RuntimeError(f"{path} is stale: run scripts/build_gazetteer.py")
+            raise RuntimeError("the gazetteer is stale: run scripts/build_gazetteer.py")
         a, t = packed.arrays, packed.texts
         codes = t["countries"]
         countries = tuple(codes[i : i + 2] for i in range(0, len(codes), 2))
@@ -86,8 +90,14 @@ class Gazetteer:
             _country_name_hash=a["country_name_hash"],
             _country_name_id=a["country_name_country"],
             _capital=a["capital"], _zone_lat=a["zone_lat"], _zone_lon=a["zone_lon"],
-            _grid=PointGrid.build(a["city_lat"], a["city_lon"], a["city_country"]),
+            _grid=grid or cls.grid_of(packed),
         )
+
+    @staticmethod
+    def grid_of(packed: Packed) -> PointGrid:
+        """The cities' point grid, tagged by country id."""
+        a = packed.arrays
+        return PointGrid.build(a["city_lat"], a["city_lon"], a["city_country"])
 
     def find_city(self, name: str, country: str | None = None, *,
                   state: str | None = None) -> City | None:
@@ -175,6 +185,12 @@ class Gazetteer:
         for index in range(len(self)):
             if country_id in (-1, self._country[index]):
                 yield self.city(index)
+
+    def points(self) -> Iterator[tuple[float, float, str]]:
+        """(lat, lon, country) of every city, most populous first, without building a City."""
+        countries = self.countries
+        for lat, lon, country in zip(self._lat, self._lon, self._country, strict=True):
+            yield lat, lon, countries[country]
 
     def __len__(self) -> int:
         return len(self._pop)

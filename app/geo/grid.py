@@ -92,6 +92,31 @@ class PointGrid:
                    array("B", (tags[i] for i in order)), xs, ys, zs, _rings(max_rings),
                    lats, lons, by_tag, _spans(by_tag, tags))
 
+    def to_arrays(self) -> dict[str, array[Any]]:
+        """What `from_arrays` needs besides the points, for a file (app/geo/prebuilt.py)."""
+        tags = sorted(self.tag_spans)
+        return {
+            "first": self.first, "order": self.order, "sub": self.sub, "tags": self.tags,
+            "xs": self.xs, "ys": self.ys, "zs": self.zs, "by_tag": self.by_tag,
+            "shape": array("d", (self.cell_deg, self.columns, self.rows,
+                                 len(self.rings) - 1)),
+            "span_tags": array("I", tags),
+            "span_starts": array("I", (self.tag_spans[t][0] for t in tags)),
+            "span_ends": array("I", (self.tag_spans[t][1] for t in tags)),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, array[Any]], lats: Sequence[float],
+                    lons: Sequence[float]) -> PointGrid:
+        """The grid `to_arrays` wrote for these points, without building it again."""
+        a = arrays
+        cell_deg, columns, rows, max_rings = a["shape"]
+        spans = {tag: (start, end) for tag, start, end
+                 in zip(a["span_tags"], a["span_starts"], a["span_ends"], strict=True)}
+        return cls(cell_deg, int(columns), int(rows), a["first"], a["order"], a["sub"],
+                   a["tags"], a["xs"], a["ys"], a["zs"], _rings(int(max_rings)), lats, lons,
+                   a["by_tag"], spans)
+
     def nearest(self, lat: float, lon: float, tag: int = -1,
                 max_km: float = inf) -> tuple[int, float] | None:
         """(point id, km) of the nearest point (with `tag` unless -1) within `max_km`."""

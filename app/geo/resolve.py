@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import isfinite
+from pathlib import Path
 
 from app.errors import FieldError, Unprocessable, UnresolvableLocation
-from app.geo.borders import Borders
-from app.geo.gazetteer import City, Gazetteer
+from app.geo.borders import Borders, zone_countries
+from app.geo.gazetteer import DATA_FILE, City, Gazetteer
 from app.geo.ip import IpCountries
+from app.geo.packed import read_packed
 from app.geo.places import parse_place
+from app.geo.prebuilt import DERIVED_FILE, derived
 from app.geo.types import Location, LocationSource
 
 MAX_QUERY_CHARS = 200
@@ -24,9 +27,13 @@ class Geo:
     ip: IpCountries
 
     @classmethod
-    def load(cls) -> Geo:
-        gazetteer = Gazetteer.load()
-        return cls(gazetteer, Borders.load(gazetteer), IpCountries.load())
+    def load(cls, derived_file: Path = DERIVED_FILE) -> Geo:
+        """The packed data files, with the indexes derived from them read from
+        `derived_file` when it is current (see app/geo/prebuilt.py)."""
+        packed, zones = read_packed(DATA_FILE), zone_countries()
+        indexes = derived(packed, zones, derived_file)
+        gazetteer = Gazetteer.from_packed(packed, indexes.grid)
+        return cls(gazetteer, Borders.of(gazetteer, zones, indexes.shared), IpCountries.load())
 
     def from_coordinates(self, lat: float, lon: float) -> Location:
         """The country holding the point (exact at borders) and the nearest city in it."""

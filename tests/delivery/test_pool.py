@@ -1,4 +1,5 @@
-"""The providers' pooled client: httpx's interface over aiohttp, verifying TLS."""
+"""The providers' pooled client: httpx's interface over aiohttp, verifying TLS, made at the
+first request rather than at start-up."""
 
 import ssl
 
@@ -6,17 +7,18 @@ import httpx
 import pytest
 
 from app.delivery.providers.pool import AiohttpTransport, pooled_client
+from bench.server import free_port
 
 
-async def test_the_client_verifies_tls_and_sends_through_aiohttp() -> None:
+async def test_the_session_opens_at_the_first_request_with_verifying_tls() -> None:
     async with pooled_client(connections=64, timeout=10.0) as client:
         transport = client._transport
         assert isinstance(transport, AiohttpTransport)
-        assert transport.tls.verify_mode == ssl.CERT_REQUIRED and transport.tls.check_hostname
-
-
-async def test_nothing_listening_is_httpx_connect_error() -> None:
-    # The adapters map httpx's exceptions: aiohttp's own must not pass through.
-    async with pooled_client(connections=2, timeout=5.0) as client:
+        assert transport.session is None and transport.tls is None  # nothing made yet
+        # Nobody listens there: aiohttp's refusal is the httpx exception the adapters map.
         with pytest.raises(httpx.ConnectError):
-            await client.post("http://127.0.0.1:9/email", json={})
+            await client.get(f"http://127.0.0.1:{free_port()}/")
+        assert transport.session is not None
+        tls = transport.tls
+        assert tls is not None
+        assert tls.verify_mode == ssl.CERT_REQUIRED and tls.check_hostname

@@ -8,6 +8,7 @@ worker ~3.3M instructions; through aiohttp ~1.7M, which took the worker from ~17
 letters/s against a provider answering in 50 ms (python -m bench delivery, README).
 """
 
+import ssl
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
@@ -28,16 +29,18 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, connections: int) -> None:
         self.connections = connections
-        # httpx's default TLS (certifi's roots, or SSL_CERT_FILE / SSL_CERT_DIR), verifying.
-        self.tls = httpx.create_ssl_context()
+        self.tls: ssl.SSLContext | None = None
         self.session: aiohttp.ClientSession | None = None
 
     def _session(self) -> "aiohttp.ClientSession":
-        # Imported at the first request: a process that never calls a provider (an API
-        # without its worker) never holds aiohttp (~6 MiB resident).
+        # Made at the first request, aiohttp imported then: the TLS context costs ~0.06 s
+        # of a start, and a server that never calls a provider (the console provider, an
+        # API without its worker) never holds aiohttp (~6 MiB resident).
         import aiohttp
 
         if self.session is None or self.session.closed:
+            # httpx's default TLS (certifi's roots, or SSL_CERT_FILE / SSL_CERT_DIR).
+            self.tls = self.tls or httpx.create_ssl_context()
             connector = aiohttp.TCPConnector(limit=self.connections, ssl=self.tls)
             self.session = aiohttp.ClientSession(
                 connector=connector, cookie_jar=aiohttp.DummyCookieJar(),
