@@ -80,8 +80,9 @@ def _quiet_uvicorn() -> None:
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
-    # httpx logs every URL it calls at info, query strings included (provider APIs).
-    for name in ("httpx", "httpcore"):
+    # httpx logs every URL it calls at info, query strings included (provider APIs);
+    # aiohttp (under httpx, see delivery/providers/pool.py) no more than warnings either.
+    for name in ("httpx", "httpcore", "aiohttp"):
         logging.getLogger(name).setLevel(logging.WARNING)
     # send-core: database drivers log every statement with its parameters at debug (a
     # letter's name, address and text among them), and aiosmtplib/mail libraries the

@@ -160,7 +160,7 @@ class LogLines:
 @pytest.fixture
 def log_lines() -> Iterator[LogLines]:
     touched = [logging.getLogger(n) for n in ("", "uvicorn", "uvicorn.error", "uvicorn.access")]
-    touched += [logging.getLogger(n) for n in ("httpx", "httpcore")]
+    touched += [logging.getLogger(n) for n in ("httpx", "httpcore", "aiohttp")]
     saved = [(lg, lg.handlers[:], lg.level, lg.propagate, lg.disabled) for lg in touched]
     buffer = io.StringIO()
     logs.configure("info", "json", buffer)

@@ -185,26 +185,35 @@ class Dispatch:
         await self.sent_many([Sent(item, accepted, now)], provider)
 
     async def sent_many(self, records: list[Sent], provider: str) -> None:
-        """`sent` for every acceptance that is waiting, in one transaction (group commit)."""
+        """`sent` for every acceptance that is waiting, in one transaction (group commit).
+        Core statements throughout: this runs once per round of acceptances, and the ORM's
+        loading and unit of work were most of its cost."""
         async with self.database.begin() as session:
-            await outbox.done(session, *(record.item.id for record in records))
+            await outbox.delete_rows(session, [record.item.id for record in records])
             letters = [record for record in records if record.item.kind == "letter"]
-            rows = await repository.get_many(
-                session, [record.item.letter_id for record in letters], lock=True
+            found = await repository.accepting(
+                session, [record.item.letter_id for record in letters]
             )
             counts = PendingCounts()
+            updates: list[dict[str, object]] = []
+            events: list[dict[str, object]] = []
             for record in letters:
-                row = rows.get(record.item.letter_id)
-                if row is None:
+                letter_id = record.item.letter_id
+                state = found.get(letter_id)
+                if state is None:
                     continue
-                row.provider = provider
-                row.provider_message_id = record.accepted.provider_message_id
-                row.sent_at, row.reason = record.at, None
-                if row.status in SENDABLE:
-                    repository.mark(session, row, "sent", record.at)
-                counts.count("sent", row.campaign_id, row.country, row.partner_id,
+                status = state.status
+                if status in SENDABLE:
+                    status = "sent"
+                    events.append({"letter_id": letter_id, "status": status, "at": record.at})
+                    found[letter_id] = state._replace(status=status)
+                updates.append({
+                    "b_id": letter_id, "b_status": status, "b_provider": provider,
+                    "b_message_id": record.accepted.provider_message_id, "b_at": record.at,
+                })
+                counts.count("sent", state.campaign_id, state.country, state.partner_id,
                              record.at.date())
-            await session.flush()
+            await repository.record_sent(session, updates, events)
             await bump(session, counts.take())
 
     async def failed(self, item: Claimed, reason: str, now: datetime) -> None:

@@ -5,8 +5,9 @@ in the transaction that records them."""
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.database import Database
@@ -46,15 +47,33 @@ async def bump(
     for (campaign, country, partner, day, what), n in counts.items():
         row = rows.setdefault((campaign, country, partner, day), dict.fromkeys(FIELDS, 0))
         row[what] += n
+    upsert = _upsert(session)
     # In key order: two transactions bumping the same rows lock them in the same order.
     for (campaign, country, partner, day), values in sorted(rows.items()):
+        await session.execute(upsert, {
+            "b_campaign": campaign, "b_country": country, "b_partner": partner, "b_day": day,
+            **{f"b_{f}": n for f, n in values.items()},
+        })
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _upsert(session: AsyncSession) -> Any:
+    """The upsert, built once per database kind with its values bound per call: built anew
+    each time, its construction and cache key cost more than its round trip on SQLite."""
+    name = session.get_bind().dialect.name
+    if name not in _UPSERTS:
         insert = insert_for(session, CounterRow).values(
-            campaign_id=campaign, country=country, partner_id=partner, day=day, **values
+            campaign_id=bindparam("b_campaign"), country=bindparam("b_country"),
+            partner_id=bindparam("b_partner"), day=bindparam("b_day"),
+            **{f: bindparam(f"b_{f}") for f in FIELDS},
         )
-        await session.execute(insert.on_conflict_do_update(
+        _UPSERTS[name] = insert.on_conflict_do_update(
             index_elements=["campaign_id", "country", "partner_id", "day"],
             set_={f: getattr(CounterRow, f) + getattr(insert.excluded, f) for f in FIELDS},
-        ))
+        )
+    return _UPSERTS[name]
 
 
 async def count_one(
