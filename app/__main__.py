@@ -10,9 +10,10 @@ from pathlib import Path
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from app.memory import keep_large_blocks_out_of_the_heap
+    from app.memory import collect_rarely_while_loading, keep_large_blocks_out_of_the_heap
 
     keep_large_blocks_out_of_the_heap()  # before anything is loaded: see app/memory.py
+    collect_rarely_while_loading()  # until the app has loaded (app/main.py)
     import uvicorn
 
     from app import logs

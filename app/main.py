@@ -16,7 +16,7 @@ from app.directory.router import router as embassies_router
 from app.health import router as health_router
 from app.letters.router import router as letters_router
 from app.letters.send_router import router as sending_router
-from app.memory import give_back_free_heap
+from app.memory import collect_as_usual, give_back_free_heap
 from app.metrics import Metrics
 from app.metrics_router import router as metrics_router
 from app.metrics_source import letter_snapshot
@@ -68,6 +68,7 @@ def create_app(
             # stopped every request for ~0.5 s under load. Thawed when the app stops, so an
             # app that ends before its process (tests) leaves nothing uncollectable behind.
             gc.freeze()
+            collect_as_usual()  # serve collected rarely while it loaded (app/memory.py)
             give_back_free_heap()  # what loading freed, see app/memory.py
             try:
                 yield

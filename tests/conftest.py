@@ -4,7 +4,7 @@ and real databases (a SQLite file and a PostgreSQL database of this test session
 # ruff: noqa: E402 (what `python -m app` leaves out, left out before anything imports it)
 import sys
 
-from app.memory import NEVER_USED  # only ctypes and sys
+from app.memory import NEVER_USED  # only ctypes, gc and sys
 
 for _name in NEVER_USED:  # see app/memory.py: a dependency that needs one fails here
     sys.modules.setdefault(_name, None)  # type: ignore[arg-type]

@@ -1,8 +1,11 @@
 """What `serve` sets before it imports: large blocks keep their own mappings; what it never
 uses stays out."""
 
+import gc
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +90,33 @@ def test_serve_leaves_out_what_it_never_uses_and_still_logs_routes_and_prints() 
 
 def test_the_suite_leaves_out_what_serve_never_uses() -> None:
     assert all(name in sys.modules and sys.modules[name] is None for name in NEVER_USED)
+
+
+GC_PROBE = """
+import asyncio, gc, os
+from app.memory import LOADING_THRESHOLDS, collect_rarely_while_loading
+gc.set_threshold(700, 10, 10)
+collect_rarely_while_loading()
+assert gc.get_threshold() == LOADING_THRESHOLDS
+from app.main import create_app
+from app.settings import Settings
+app = create_app(Settings(database_url="sqlite+aiosqlite:///" + os.environ["DB"]))
+async def run():
+    async with app.router.lifespan_context(app):
+        print(gc.get_threshold())
+asyncio.run(run())
+"""
+
+
+def test_serve_collects_rarely_while_loading_and_as_usual_once_loaded(tmp_path: Path) -> None:
+    out = subprocess.run([sys.executable, "-c", GC_PROBE], capture_output=True, text=True,
+                         check=True, env={**os.environ, "DB": str(tmp_path / "l.db")}).stdout
+    assert out.strip().splitlines()[-1] == "(700, 10, 10)"
+
+
+def test_an_app_made_without_serve_keeps_its_thresholds() -> None:
+    from app.memory import collect_as_usual
+
+    before = gc.get_threshold()
+    collect_as_usual()  # nothing was raised in this process
+    assert gc.get_threshold() == before
