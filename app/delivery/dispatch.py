@@ -189,7 +189,7 @@ class Dispatch:
         Core statements throughout: this runs once per round of acceptances, and the ORM's
         loading and unit of work were most of its cost."""
         async with self.database.begin() as session:
-            await outbox.delete_rows(session, [record.item.id for record in records])
+            await outbox.done(session, *(record.item.id for record in records))
             letters = [record for record in records if record.item.kind == "letter"]
             found = await repository.accepting(
                 session, [record.item.letter_id for record in letters]

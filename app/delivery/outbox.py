@@ -88,13 +88,9 @@ def _mine(outbox_id: int, owner: str) -> list[object]:
 
 
 async def done(session: AsyncSession, *outbox_ids: int) -> None:
-    """The e-mails went: their rows (and any secret they held) are gone."""
-    await session.execute(delete(OutboxRow).where(OutboxRow.id.in_(outbox_ids)))
-
-
-async def delete_rows(session: AsyncSession, outbox_ids: list[int]) -> None:
-    """`done` as a Core statement, for a session that holds none of these rows as objects
-    (the ORM's delete also looks for them among the session's objects)."""
+    """The e-mails went: their rows (and any secret they held) are gone. A Core statement:
+    no caller holds these rows as objects, and the ORM's delete also looked for them among
+    the session's objects (group commit deletes a round of them at once)."""
     if outbox_ids:
         await session.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(outbox_ids)))
 

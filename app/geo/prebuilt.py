@@ -16,7 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from importlib.metadata import version
 from pathlib import Path
 from typing import NamedTuple
@@ -47,7 +47,9 @@ def derived(packed: Packed, zones: Mapping[str, str], path: Path = DERIVED_FILE)
     found = _read(path, key, packed)
     if found is not None:
         return found
-    built = Derived(Gazetteer.grid_of(packed), shared_zones(_points(packed), zones))
+    point_grid = Gazetteer.grid_of(packed)
+    points = Gazetteer.from_packed(packed, point_grid).points()
+    built = Derived(point_grid, shared_zones(points, zones))
     _write(path, key, built)
     return built
 
@@ -63,13 +65,6 @@ def fingerprint(packed: Packed, zones: Mapping[str, str]) -> str:
     for module in (grid, borders):  # the code that builds them: any change builds anew
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()
-
-
-def _points(packed: Packed) -> Iterator[tuple[float, float, str]]:
-    codes = packed.texts["countries"]
-    a = packed.arrays
-    for lat, lon, country in zip(a["city_lat"], a["city_lon"], a["city_country"], strict=True):
-        yield lat, lon, codes[2 * country : 2 * country + 2]
 
 
 def _read(path: Path, key: str, packed: Packed) -> Derived | None:
