@@ -31,9 +31,10 @@ CELL_DEG = 10.0
 K_MAX = 24  # lists long enough for this many results without reading every point
 # A lookup asks for a few (the policy's pick and the next two, skipping the pick): each cell
 # of a finer grid keeps every point that can be among the FEW_K nearest of a query in it,
-# built the first time a query lands there (~0.1 ms; 16,200 cells at most, ~6 MB if every
-# one were asked), and a query measures all of them in C (map, sorted) instead of reading
-# a coarse cell's list point by point.
+# built the first time a query lands there (~0.1 ms; 16,200 cells at most: for the
+# directory's two indexes 9.6 MB in all if every one were asked, by tracemalloc), and a
+# query measures all of them in C (map, sorted) instead of reading a coarse cell's list
+# point by point.
 FEW_DEG, FEW_K = 2.0, 4
 # Relative and absolute slack on chords (3e-7: 2 m), far above their rounding (a few ulps of
 # numbers below 2, ~1e-15), so near-ties in chord stay in for the haversine sort.
