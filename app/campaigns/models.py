@@ -5,7 +5,7 @@ reads them concurrently, so nothing here may change after construction.
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -175,6 +175,12 @@ class Letter:
     # own wordings among them as the very strings it holds: the links encode those once.
     # Empty when the body is not the rendered one (the person's own edit).
     parts: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+
+def is_paragraphs(parts: Sequence[str], body: str) -> bool:
+    """Whether `parts` are `body`'s paragraphs (`Letter.parts`), checked rather than trusted:
+    what is worked out from them (links, JSON) must be what the body itself gives."""
+    return bool(parts) and "\n\n".join(parts) == body
 
 
 def _aware(moment: datetime) -> datetime:

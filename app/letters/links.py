@@ -14,6 +14,8 @@ from urllib.parse import unquote
 
 import idna
 
+from app.campaigns.models import is_paragraphs
+
 LinkName = Literal["mailto", "gmail", "outlook", "yahoo"]
 LINK_NAMES: Final[tuple[LinkName, ...]] = ("mailto", "gmail", "outlook", "yahoo")
 
@@ -169,7 +171,7 @@ def _body_lines(body: str, fixed: Collection[str], parts: Sequence[str]) -> list
     the body's paragraphs: a paragraph that is one of the campaign's lines is looked up whole,
     without splitting the body and hashing each of its lines anew (a tenth of a compose).
     Splitting "p1\\n\\np2" at "\\n" gives p1's lines, "", then p2's: the same lines."""
-    if not parts or "\r" in body or "\n\n".join(parts) != body:
+    if "\r" in body or not is_paragraphs(parts, body):
         return encoded_lines(lf_line_breaks(body), fixed)
     lines: list[str] = []
     for part in parts:

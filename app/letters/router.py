@@ -10,7 +10,7 @@ from app import json_body
 from app.deps import client_ip_of, partner_id_of, resources_of, services_of
 from app.headers import header
 from app.letters.answer import answer_json
-from app.letters.compose import Context, compose
+from app.letters.compose import Context, compose, compose_parts
 from app.letters.pdf import Paper
 from app.letters.printable import paper_for, printable
 from app.letters.printer import render_pdf_off_loop
@@ -60,13 +60,14 @@ async def compose_letter(request: Request) -> Response:
     await compose_limit(request)
     body = json_body.validated(ComposeRequest, received)
     ctx = context_of(request)
-    composed = compose(ctx, body)
+    composed = compose_parts(ctx, body)
     # Counted in memory (flushed every few seconds): no database write on this hot path.
     resources_of(request).pending.count(
         "composed", composed.campaign_id, composed.embassy.country, partner_id_of(request),
         ctx.now.date(),
     )
-    # As FastAPI serializes a response model; the answer is ours, so it is not re-validated.
+    # As FastAPI serializes the response model, without building it (app/letters/answer.py);
+    # the answer is ours, so it is not re-validated.
     return Response(answer_json(composed), media_type="application/json")
 
 
