@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from jinja2 import Template
 
@@ -156,9 +156,9 @@ class Campaign:
         return self.texts[language]
 
 
-@dataclass(frozen=True, slots=True)
-class SenderInput:
-    """The person, as typed. `country` is the country's name already in the letter's language."""
+class SenderInput(NamedTuple):
+    """The person, as typed. `country` is the country's name already in the letter's language.
+    A named tuple: built every letter, for two thirds of a frozen dataclass's instructions."""
 
     name: str
     city: str | None = None
