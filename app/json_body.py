@@ -12,6 +12,7 @@ The route declares what it reads for the OpenAPI document with `openapi_extra=do
 """
 
 import json
+from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
 from fastapi import Request
@@ -39,7 +40,7 @@ async def read_json(request: Request) -> Any:
             return MISSING
         if not is_json(header(request, "content-type")):
             return raw  # fails validation at the body itself: app.problems answers 415
-        return json.loads(raw)
+        return loads(raw)
     except json.JSONDecodeError as exc:
         raise RequestValidationError(
             [{"type": "json_invalid", "loc": ("body", exc.pos), "msg": "JSON decode error",
@@ -50,6 +51,31 @@ async def read_json(request: Request) -> Any:
         raise  # a body over its size limit (app.middleware.body_limit), raised while reading
     except Exception as exc:  # not UTF-8, nesting too deep, a number of thousands of digits
         raise HTTPException(400, "There was an error parsing the body") from exc
+
+
+# What `json.loads` ends in: its default decoder's scanner (C), which parses one value at an
+# index and says where it ended.
+_SCAN: Final[Callable[[str, int], tuple[Any, int]]] = (
+    json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__, untyped
+)
+
+
+def loads(raw: bytes) -> Any:
+    """`json.loads(raw)`, for an object's bytes without its Python steps (~11K instructions of
+    a compose request): bytes that begin with "{" and a non-zero byte are UTF-8 to it
+    (`json.detect_encoding`), no whitespace is skipped before the object, and an object
+    that ends at the last byte leaves nothing over. Anything else, and any error, is
+    `json.loads`'s own to parse or raise as it does."""
+    if raw[:1] == b"{" and raw[1:2] not in (b"", b"\x00") and raw[-1:] == b"}":
+        try:
+            text = raw.decode("utf-8", "surrogatepass")  # as json.loads decodes UTF-8
+            value, end = _SCAN(text, 0)
+        except Exception:
+            pass  # json.loads below raises it as it would
+        else:
+            if end == len(text):
+                return value
+    return json.loads(raw)
 
 
 def validated(model: type[M], value: Any) -> M:

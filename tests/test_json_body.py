@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, Request
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from app import json_body, problems
 from app.letters.schemas import ComposeRequest
@@ -157,3 +159,30 @@ def test_documented_declares_the_body_fastapi_would(app: FastAPI) -> None:
 )
 def test_is_json(content_type: str | None, expected: bool) -> None:
     assert json_body.is_json(content_type) is expected
+
+
+def _outcome(parse: Any, raw: bytes) -> tuple[str, Any]:
+    try:
+        return "value", parse(raw)
+    except Exception as exc:  # the error itself is the answer: its type and what it says
+        return type(exc).__name__, (str(exc), getattr(exc, "pos", None))
+
+
+# Bytes around the shortcut's edges: objects with and without what json.loads tolerates or
+# refuses (whitespace, a BOM, UTF-16, NaN, surrogates, control characters, trailing data).
+_PIECES = [b"{", b"}", b'"a"', b":", b",", b"1", b"1e999", b"NaN", b" ", b"\n", b"\x00",
+           b"\xef\xbb\xbf", b'"\\ud800"', b'"\xed\xa0\x80"', b'"\t"', b"[", b"]", b"\xff",
+           b"null", b'"\xc3\xa9"', b"9" * 5000]
+
+
+@settings(max_examples=500)
+@example(b"{}{}")
+@example(b'{"a": 1} }')
+@example(b"{\x00}")
+@example(b'{"a": "\xed\xa0\x80"}')
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map(b"".join)
+       | st.builds(lambda v: json.dumps(v).encode("utf-16" if v is None else "utf-8"),
+                   st.recursive(st.none() | st.text() | st.integers() | st.floats(),
+                                lambda inner: st.dictionaries(st.text(), inner), max_leaves=8)))
+def test_loads_is_json_loads(raw: bytes) -> None:
+    assert _outcome(json_body.loads, raw) == _outcome(json.loads, raw)

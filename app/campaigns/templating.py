@@ -97,6 +97,8 @@ def render_wording(wording: Wording, context: Mapping[str, Any]) -> str:
 
 
 def _tidy(text: str) -> str:
+    if "\n" not in text and "  " not in text and "\t" not in text:
+        return text.strip()  # one line, no run of spaces: all the steps below would do
     # The regexes only where they can match: searching for them cost more than the rest.
     lines = text.split("\n")
     if "  " in text or "\t" in text:  # a run of spaces and tabs has one or the other

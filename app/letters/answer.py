@@ -1,77 +1,146 @@
 """The compose answer as JSON bytes, byte for byte what pydantic writes, written more cheaply.
 
-`TypeAdapter(ComposeResponse).dump_json` was a sixth of a compose request. Two things make
-it cheaper here, each exact (tests/letters/test_answer.py holds the bytes to pydantic's):
+`TypeAdapter(ComposeResponse).dump_json(composed.response())` was a quarter of a compose
+request, building the answer's models included. It is written here from what compose worked
+out (`Composed`), without those models; each shortcut is exact (tests/letters/test_answer.py
+holds the bytes to pydantic's):
 
-- The four links are most of the answer (each carries the whole letter, percent-encoded),
-  and JSON escaping looks at every character. A percent-encoded link holds only what JSON
-  leaves as it is (ASCII letters, digits, `-._~%` and the URL's own delimiters, see
-  app/letters/links.py), so its JSON is the link between quotes.
-- The embassy and the other ways in are the directory's own objects (immutable, shared by
-  every letter to that embassy), so each one's JSON is written once and kept, keyed by the
-  object itself. Nothing of the person's is in them.
+- JSON escapes character by character, so a string's JSON is its pieces' JSON joined (the
+  quotes left off), and pydantic's serializer (`pydantic_core.to_json`) escapes at about
+  ten instructions a character. So each string is escaped once, in pieces where pieces are
+  known: the body paragraph by paragraph, the campaign's own paragraphs escaped once and
+  kept (never the person's); the fallback's text, the subject and the body again, reuses
+  theirs.
+- The four links are most of the answer (each carries the whole letter, percent-encoded).
+  A percent-encoded link holds only what JSON leaves as it is (ASCII letters, digits, `-._~%`
+  and the URL's own delimiters, see app/letters/links.py), so its JSON is the link between
+  quotes.
+- The embassy and the other ways in are the directory's objects, and the warnings about its
+  addresses are worked out once per embassy and day (`reach` in app/letters/compose.py): all
+  immutable and shared by every letter to that embassy, so each one's JSON is written once
+  and kept, keyed by the object itself. Nothing of the person's is in them.
 
-The rest is pydantic's own serializer (`pydantic_core.to_json`, the escaping and the models'
-serializers the whole answer would use) on the fields in the answer's order, in three
-objects whose braces are cut off where the kept parts and the links go between them.
 No e-mail on file (no links), or a link JSON must escape: pydantic writes the whole answer.
 """
 
+from functools import lru_cache
 from typing import Any, Final
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 from pydantic_core import to_json
 
+from app.campaigns.models import is_paragraphs
 from app.directory.models import Embassy
-from app.letters.schemas import ComposeResponse, Links, OtherWay
+from app.letters.compose import Composed
+from app.letters.link_plan import LinkWarning
+from app.letters.schemas import ComposeResponse, Fallback, Links, OtherWay, PlatformSend, Warning
 
 ANSWER: Final = TypeAdapter(ComposeResponse)
 _EMBASSY: Final = TypeAdapter(Embassy)
 _OTHER_WAY: Final = TypeAdapter(OtherWay)
+_WARNING: Final = TypeAdapter(Warning)
 
-_LINK_FIELDS: Final = tuple(Links.model_fields)  # mailto, gmail, outlook, yahoo
-# What comes before each link's value: `"mailto":"`, then `,"gmail":"` and so on.
-_LINK_OPENERS: Final = tuple(
-    f'{"," if at else ""}"{name}":"'.encode("ascii") for at, name in enumerate(_LINK_FIELDS)
-)
-# The answer's fields in the order written below; checked at import, so a field added to
-# the model cannot silently go missing from the answer.
-_FIELDS: Final = ("campaign_id", "language", "variant", "embassy", "reason", "to", "subject",
-                  "body", "links", "warnings", "fallback", "other_ways", "send_by_platform")
-if tuple(ComposeResponse.model_fields) != _FIELDS:
+# The answer's fields, and those of the parts written here, in the order written below;
+# checked at import, so a field added to a model cannot silently go missing from the answer.
+_FIELDS: Final[dict[type[BaseModel], tuple[str, ...]]] = {
+    ComposeResponse: ("campaign_id", "language", "variant", "embassy", "reason", "to",
+                      "subject", "body", "links", "warnings", "fallback", "other_ways",
+                      "send_by_platform"),
+    Links: ("mailto", "gmail", "outlook", "yahoo"),
+    Warning: ("code", "message", "links", "clients"),
+    Fallback: ("mailto", "text"),
+    PlatformSend: ("possible", "reason"),
+}
+if any(tuple(model.model_fields) != fields for model, fields in _FIELDS.items()):
     raise RuntimeError("app/letters/answer.py does not write ComposeResponse's fields")
 
 # JSON of the directory's objects, by identity; the object is kept with it, so an id is
 # never reused for another. Bounded: cleared when full (a reloaded directory, say).
-_KEPT: dict[int, tuple[Embassy | OtherWay, bytes]] = {}
+_KEPT: dict[int, tuple[Embassy | OtherWay | Warning, bytes]] = {}
 _KEPT_MAX: Final = 4096
 
+Piece = bytes | memoryview
 
-def answer_json(composed: ComposeResponse) -> bytes:
-    """The answer's JSON, as `ANSWER.dump_json(composed)` writes it."""
-    links = composed.links
-    urls = [getattr(links, name) for name in _LINK_FIELDS]
-    if not all(url is not None and _json_as_is(url) for url in urls):
-        return ANSWER.dump_json(composed)  # no e-mail on file (no links), or JSON must escape
+
+def answer_json(composed: Composed) -> bytes:
+    """The answer's JSON, as `ANSWER.dump_json(composed.response())` writes it."""
+    links, plan = composed.links, composed.plan
+    if links is None or plan is None:
+        return ANSWER.dump_json(composed.response())  # no e-mail on file: no links
+    urls = (links.mailto, links.gmail, links.outlook, links.yahoo)
+    fallback = plan.fallback
+    if not all(map(_json_as_is, urls)) or (fallback and not _json_as_is(fallback.mailto)):
+        return ANSWER.dump_json(composed.response())  # a link JSON must escape
+    letter, reached = composed.letter, composed.reach
     head = to_json({"campaign_id": composed.campaign_id, "language": composed.language,
-                    "variant": composed.variant})
-    letter = to_json({"reason": composed.reason, "to": composed.to,
-                      "subject": composed.subject, "body": composed.body})
-    notes = to_json({"warnings": composed.warnings, "fallback": composed.fallback})
-    ways = b",".join([_kept(way, _OTHER_WAY) for way in composed.other_ways])
-    # Memoryview slices and one join: one copy of each part into the answer.
-    parts: list[bytes | memoryview] = [
+                    "variant": letter.variant})
+    sent = to_json({"reason": composed.reason, "to": reached.chosen.to})
+    subject, body = _inner(letter.subject), _body(letter.body, letter.parts, composed.fixed)
+    # Memoryview slices and one join: one copy of each piece into the answer.
+    parts: list[Piece] = [
         memoryview(head)[:-1], b',"embassy":', _kept(composed.embassy, _EMBASSY), b",",
-        memoryview(letter)[1:-1], b',"links":{',
+        memoryview(sent)[1:-1], b',"subject":"', subject, b'","body":"', *body,
+        b'","links":{"mailto":"', urls[0].encode("ascii"),
+        b'","gmail":"', urls[1].encode("ascii"), b'","outlook":"', urls[2].encode("ascii"),
+        b'","yahoo":"', urls[3].encode("ascii"), b'"},"warnings":[',
     ]
-    for opener, url in zip(_LINK_OPENERS, urls, strict=True):
-        parts += [opener, url.encode("ascii"), b'"']
-    parts += [b"},", memoryview(notes)[1:-1], b',"other_ways":[', ways,
-              b'],"send_by_platform":', to_json(composed.send_by_platform), b"}"]
+    warnings = [_kept(note, _WARNING) for note in reached.notes]
+    warnings += [_link_warning(w) for w in plan.warnings]
+    parts += [b",".join(warnings), b'],"fallback":']
+    if fallback is None:
+        parts.append(b"null")
+    else:
+        # The text is the subject, a blank line and the body (link_plan.letter_text).
+        text = ([subject, b"\\n\\n", *body] if _joined(fallback.text, letter.subject, letter.body)
+                else [_inner(fallback.text)])
+        parts += [b'{"mailto":"', fallback.mailto.encode("ascii"), b'","text":"', *text, b'"}']
+    parts += [b',"other_ways":[', b",".join([_kept(way, _OTHER_WAY) for way in reached.other_ways]),
+              b'],"send_by_platform":', _platform(*composed.platform), b"}"]
     return b"".join(parts)
 
 
-def _kept(model: Embassy | OtherWay, adapter: TypeAdapter[Any]) -> bytes:
+def _inner(text: str) -> memoryview:
+    """`text`'s JSON without its quotes."""
+    return memoryview(to_json(text))[1:-1]
+
+
+def _body(body: str, parts: tuple[str, ...], fixed: frozenset[str]) -> list[Piece]:
+    """The body's JSON without its quotes, in pieces: paragraph by paragraph when `parts` are
+    its paragraphs, those that are one of the campaign's lines escaped once for all letters."""
+    if not is_paragraphs(parts, body):
+        return [_inner(body)]
+    pieces: list[Piece] = []
+    for part in parts:
+        if pieces:
+            pieces.append(b"\\n\\n")
+        pieces.append(_fixed(part) if part in fixed else _inner(part))
+    return pieces
+
+
+@lru_cache(maxsize=8192)  # only ever campaign wording, which is loaded once: bounded anyway
+def _fixed(line: str) -> bytes:
+    return to_json(line)[1:-1]
+
+
+def _joined(text: str, subject: str, body: str) -> bool:
+    """Whether `text` is `subject`, a blank line, then `body` (compared, not built)."""
+    cut = len(subject)
+    return (len(text) == cut + 2 + len(body) and text.startswith(subject)
+            and text.startswith("\n\n", cut) and text.endswith(body))
+
+
+def _link_warning(warning: LinkWarning) -> bytes:
+    # As Warning's serializer writes it: the same fields in the same order, tuples as lists.
+    return to_json({"code": warning.code, "message": warning.message, "links": warning.links,
+                    "clients": warning.clients})
+
+
+@lru_cache(maxsize=16)  # a flag and a reason code: a handful of answers
+def _platform(possible: bool, reason: str | None) -> bytes:
+    return to_json({"possible": possible, "reason": reason})
+
+
+def _kept(model: Embassy | OtherWay | Warning, adapter: TypeAdapter[Any]) -> bytes:
     """The JSON of one of the directory's objects, written once."""
     kept = _KEPT.get(id(model))
     if kept is not None and kept[0] is model:

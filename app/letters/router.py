@@ -10,7 +10,7 @@ from app import json_body
 from app.deps import client_ip_of, partner_id_of, resources_of, services_of
 from app.headers import header
 from app.letters.answer import answer_json
-from app.letters.compose import Context, compose
+from app.letters.compose import Context, compose, compose_parts
 from app.letters.pdf import Paper
 from app.letters.printable import paper_for, printable
 from app.letters.printer import render_pdf_off_loop
@@ -18,6 +18,7 @@ from app.letters.recipients import mail_policy
 from app.letters.schemas import ComposeRequest, ComposeResponse
 from app.partners.rate_deps import ComposeRateLimit, compose_limit
 from app.problems import responses
+from app.resources import Resources
 
 router = APIRouter(prefix="/letters", tags=["letters"])
 
@@ -25,6 +26,12 @@ router = APIRouter(prefix="/letters", tags=["letters"])
 def context_of(request: Request) -> Context:
     """What compose reads besides the body. The services read directly, not a dependency per
     part: each one FastAPI solves costs every request (see app/deps.py)."""
+    return _context_with(request, resources_of(request))
+
+
+def _context_with(request: Request, resources: Resources) -> Context:
+    # `resources` passed in: the compose route counts the letter there too, and each read of
+    # the app's state (a Starlette `State`, looked up in Python) costs ~8K instructions.
     services = services_of(request)
     return Context(
         geo=services.geo,
@@ -33,7 +40,7 @@ def context_of(request: Request) -> Context:
         accept_language=header(request, "accept-language"),
         client_ip=client_ip_of(request),
         now=datetime.now(UTC),
-        mail=mail_policy(services.settings, resources_of(request).bounced.addresses),
+        mail=mail_policy(services.settings, resources.bounced.addresses),
     )
 
 
@@ -59,14 +66,16 @@ async def compose_letter(request: Request) -> Response:
     received = await json_body.read_json(request)
     await compose_limit(request)
     body = json_body.validated(ComposeRequest, received)
-    ctx = context_of(request)
-    composed = compose(ctx, body)
+    resources = resources_of(request)
+    ctx = _context_with(request, resources)
+    composed = compose_parts(ctx, body)
     # Counted in memory (flushed every few seconds): no database write on this hot path.
-    resources_of(request).pending.count(
+    resources.pending.count(
         "composed", composed.campaign_id, composed.embassy.country, partner_id_of(request),
         ctx.now.date(),
     )
-    # As FastAPI serializes a response model; the answer is ours, so it is not re-validated.
+    # As FastAPI serializes the response model, without building it (app/letters/answer.py);
+    # the answer is ours, so it is not re-validated.
     return Response(answer_json(composed), media_type="application/json")
 
 

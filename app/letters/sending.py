@@ -63,7 +63,7 @@ async def create(
             return _replayed(earlier, idempotency)
     async with database.begin() as session:  # fresh: a bounce seconds ago counts
         bounced = await hard_bounced(session)
-    composed = compose(replace(ctx, mail=replace(ctx.mail, bounced=bounced)), req)
+    composed = compose(ctx._replace(mail=replace(ctx.mail, bounced=bounced)), req)
     refusal = _refusal(composed)
     if refusal is not None:
         raise refusal

@@ -4,7 +4,7 @@
 hop (see app/deps.py); the key check is one HMAC on data held in memory.
 """
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
@@ -42,15 +42,19 @@ def partner_of(request: Request) -> PartnerRecord | None:
     id call this instead of depending on `current_partner`: FastAPI walks every
     sub-dependency on every use, cached or not, and that walk was most of a compose request.
     """
-    try:
-        known: PartnerRecord | None = request.state.partner
+    # In the scope's "state", the dict `request.state` reads and writes, read directly: see
+    # app.deps.client_ip_of (a compose request asks three times).
+    state: dict[str, Any] = request.scope.setdefault("state", {})
+    if _PARTNER in state:
+        known: PartnerRecord | None = state[_PARTNER]
         return known
-    except AttributeError:
-        pass
     key = request.headers.get(API_KEY_HEADER) or None  # as APIKeyHeader(auto_error=False)
     partner = partners_of(request).authenticate(key) if key else None
-    request.state.partner = partner
+    state[_PARTNER] = partner
     return partner
+
+
+_PARTNER = "partner"  # as `request.state.partner`
 
 
 async def current_partner(

@@ -16,6 +16,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from limits import RateLimitItem
 
@@ -33,6 +34,11 @@ class Verdict:
 class _Window:
     expiry: float  # seconds a hit counts
     times: deque[float] = field(default_factory=deque)  # hits inside the window, oldest first
+
+
+@lru_cache(maxsize=256)  # one a limit: a frozen dataclass cost ~6K instructions to build a hit
+def _allowed(limit: int) -> Verdict:
+    return Verdict(True, limit)
 
 
 class MovingWindows:
@@ -58,7 +64,7 @@ class MovingWindows:
             oldest = times[0] if times else now
             return Verdict(False, item.amount, max(1, math.ceil(oldest - cutoff)))
         times.append(now)
-        return Verdict(True, item.amount)
+        return _allowed(item.amount)
 
     def clear(self, item: RateLimitItem, *identity: str) -> None:
         self._windows.pop((item.amount, item.get_expiry(), *identity), None)

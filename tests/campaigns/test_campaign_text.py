@@ -1,9 +1,13 @@
 """Cleaning what a person types: invisible characters go, line breaks in one-line fields are
 an error, paragraphs of a note survive."""
 
-import pytest
+import string
 
-from app.campaigns.text import clean_line, clean_text
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.campaigns.text import _any_line, _plain_line, clean_line, clean_text
 from app.errors import Unprocessable
 
 PERSIAN = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # "I want", with a ZWNJ
@@ -37,6 +41,13 @@ def test_line_breaks_in_one_line_fields_are_422_naming_the_field(value: str) -> 
 )
 def test_clean_line(value: str, expected: str) -> None:
     assert clean_line("sender.name", value) == expected
+
+
+@given(st.text(alphabet=string.printable[:-5] + "  ", max_size=40))  # no \t\n\r\x0b\x0c
+def test_printable_ascii_is_cleaned_as_any_line(value: str) -> None:
+    # clean_line's shortcut for printable ASCII gives what the whole cleaning gives.
+    assert value.isascii() and value.isprintable()
+    assert _plain_line(value) == _any_line(value)
 
 
 def test_one_line_limit_counts_characters_after_cleaning() -> None:

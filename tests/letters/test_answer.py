@@ -1,4 +1,4 @@
-"""answer_json writes the links itself: its bytes must be pydantic's, for every kind of letter."""
+"""answer_json writes the answer itself: its bytes must be pydantic's, for every kind of letter."""
 
 import itertools
 from datetime import UTC, datetime
@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from app.errors import Unprocessable
 from app.letters.answer import ANSWER, _json_as_is, answer_json
-from app.letters.compose import Context, compose
-from app.letters.schemas import ComposeRequest, ComposeResponse
+from app.letters.compose import Composed, Context, compose_parts
+from app.letters.schemas import ComposeRequest
 from app.services import Services
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -31,14 +31,14 @@ def request(**fields: object) -> ComposeRequest:
     )
 
 
-def direct(composed: ComposeResponse) -> bool:
+def direct(composed: Composed) -> bool:
     links = composed.links
-    return all(url is not None and _json_as_is(url)
-               for url in (links.mailto, links.gmail, links.outlook, links.yahoo))
+    return links is not None and all(
+        _json_as_is(url) for url in (links.mailto, links.gmail, links.outlook, links.yahoo))
 
 
-def assert_same_bytes(composed: ComposeResponse) -> None:
-    assert answer_json(composed) == ANSWER.dump_json(composed)
+def assert_same_bytes(composed: Composed) -> None:
+    assert answer_json(composed) == ANSWER.dump_json(composed.response())
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def assert_same_bytes(composed: ComposeResponse) -> None:
 def test_every_kind_of_letter(
     services: Services, language: str, variant: int | None, signature: str, bilingual: bool
 ) -> None:
-    composed = compose(context(services), request(
+    composed = compose_parts(context(services), request(
         language=language, variant=variant, signature=signature, bilingual=bilingual,
         personal_note=f"A note of my own.\n\n{TRICKY}",
     ))
@@ -57,7 +57,7 @@ def test_every_kind_of_letter(
 
 
 def test_edited_subject_and_body(services: Services) -> None:
-    composed = compose(context(services), request(
+    composed = compose_parts(context(services), request(
         subject=f"My subject {TRICKY.replace(chr(0x2028), '')}",  # one line
         body=f"My own letter.\r\n\r\n{TRICKY}\rEnd",
     ))
@@ -65,21 +65,33 @@ def test_edited_subject_and_body(services: Services) -> None:
     assert_same_bytes(composed)
 
 
+def test_fallback_text_other_than_subject_and_body(services: Services) -> None:
+    # Compose's fallback text is the subject, a blank line and the body, whose JSON is
+    # reused; any other text is escaped on its own.
+    composed = compose_parts(context(services), request())
+    plan = composed.plan
+    assert direct(composed) and plan is not None and plan.fallback is not None
+    for text in (f"{TRICKY}\n\n{composed.letter.body}", composed.letter.body, TRICKY):
+        fallback = plan.fallback._replace(text=text)
+        assert_same_bytes(composed._replace(plan=plan._replace(fallback=fallback)))
+
+
 def test_short_letter_without_the_fallback(services: Services) -> None:
-    composed = compose(context(services), request(subject="Hi", body="Short."))
-    assert composed.fallback is None and not composed.warnings
+    composed = compose_parts(context(services), request(subject="Hi", body="Short."))
+    answer = composed.response()
+    assert answer.fallback is None and not answer.warnings
     assert_same_bytes(composed)
 
 
 def test_without_an_email_on_file(no_email_services: Services) -> None:
-    composed = compose(context(no_email_services), request(embassy_id="nl-the-hague-embassy"))
-    assert composed.links.mailto is None
+    composed = compose_parts(context(no_email_services), request(embassy_id="nl-the-hague-embassy"))
+    assert composed.response().links.mailto is None
     assert_same_bytes(composed)
 
 
 def test_dated_address(dated_services: Services) -> None:
-    composed = compose(context(dated_services), request(embassy_id="dk-copenhagen-embassy"))
-    assert any(w.code == "email_dated" for w in composed.warnings)
+    composed = compose_parts(context(dated_services), request(embassy_id="dk-copenhagen-embassy"))
+    assert any(w.code == "email_dated" for w in composed.response().warnings)
     assert_same_bytes(composed)
 
 
@@ -89,7 +101,7 @@ def test_dated_address(dated_services: Services) -> None:
        note=st.text(max_size=300), language=st.sampled_from(LANGUAGES))
 def test_any_person(services: Services, name: str, city: str, note: str, language: str) -> None:
     try:
-        composed = compose(context(services), request(
+        composed = compose_parts(context(services), request(
             language=language, sender={"name": name, "city": city or None, "country": "DE"},
             personal_note=note or None,
         ))

@@ -135,7 +135,7 @@ def test_encode_is_the_standard_librarys_quote_with_nothing_safe(value: str) -> 
 @settings(max_examples=300)
 @given(value=st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=64))
 def test_encode_of_long_printable_ascii_is_quote_too(value: str) -> None:
-    # A long printable ASCII text is encoded by replacing, not by the table: the same output.
+    # ASCII text is encoded by replacing, not by the table: the same output.
     assert encode(value) == quote(value, safe="")
 
 
