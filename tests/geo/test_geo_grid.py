@@ -24,6 +24,13 @@ def test_nearest_matches_brute_force(
 ) -> None:
     grid = PointGrid.build([p[0] for p in cloud], [p[1] for p in cloud],
                            [p[2] for p in cloud], cell_deg=cell, max_rings=3)
+    assert_nearest(grid, cloud, (lat, lon, tag), within_km=0.01)
+
+
+def assert_nearest(grid: PointGrid, cloud: list[tuple[float, float, int]],
+                   query: tuple[float, float, int], within_km: float) -> None:
+    """The grid's answer is as near as the brute force's, and says how near."""
+    lat, lon, tag = query
     found = grid.nearest(lat, lon, tag)
     expected = brute_force(cloud, lat, lon, tag)
     if expected is None:
@@ -31,8 +38,9 @@ def test_nearest_matches_brute_force(
         return
     assert found is not None
     point, km = found
-    assert abs(great_circle_km(lat, lon, cloud[point][0], cloud[point][1]) - expected) < 0.01
-    assert abs(km - expected) < 0.01
+    assert abs(great_circle_km(lat, lon, cloud[point][0], cloud[point][1])
+               - expected) < within_km
+    assert abs(km - expected) < within_km
 
 
 @settings(max_examples=200, deadline=None)
@@ -107,11 +115,4 @@ def test_a_query_beside_a_point_finds_the_nearest(
     lat, lon = max(-90.0, min(90.0, lat + d_lat)), lon + d_lon
     grid = PointGrid.build([p[0] for p in cloud], [p[1] for p in cloud],
                            [p[2] for p in cloud], cell_deg=0.5)
-    found = grid.nearest(lat, lon, tag)
-    expected = brute_force(cloud, lat, lon, tag)
-    if expected is None:
-        assert found is None
-        return
-    assert found is not None
-    assert abs(great_circle_km(lat, lon, cloud[found[0]][0], cloud[found[0]][1])
-               - expected) < 0.001
+    assert_nearest(grid, cloud, (lat, lon, tag), within_km=0.001)
