@@ -18,7 +18,7 @@ from app.directory import countries
 from app.directory.directory import Directory, Ranked
 from app.directory.models import Embassy
 from app.geo.distance import great_circle_km
-from app.geo.types import Location
+from app.geo.types import Location, new_tuple
 
 PolicyKind = Literal["embassy", "any"]
 
@@ -63,7 +63,8 @@ def choose(
         return [first]  # the fast path: dictionary look-ups only
     rest = directory.nearest(location.lat, location.lon, limit - 1, embassy_level=True,
                              exclude=(first.embassy.id,))
-    return [first, *map(_next_nearest, rest)]
+    # A comprehension, not map(): map calls a Python function through C, 0.25 µs a call.
+    return [first, *[_next_nearest(ranked) for ranked in rest]]
 
 
 def _policy_pick(directory: Directory, location: Location) -> Choice | None:
@@ -87,7 +88,7 @@ def _policy_pick(directory: Directory, location: Location) -> Choice | None:
         return None
     embassy, reason = picked
     distance = great_circle_km(location.lat, location.lon, embassy.lat, embassy.lon)
-    return Choice(embassy, distance, reason)
+    return new_tuple(Choice, (embassy, distance, reason))
 
 
 def _resident_reason(embassy: Embassy, country: str, home: str) -> str:
@@ -116,7 +117,7 @@ def _fallback_reason(directory: Directory, country: str | None) -> str:
 
 def _next_nearest(ranked: Ranked) -> Choice:
     embassy, km = ranked
-    return Choice(embassy, km, _nearest_reason(embassy.kind, embassy.country))
+    return new_tuple(Choice, (embassy, km, _nearest_reason(embassy.kind, embassy.country)))
 
 
 @cache  # a few hundred (kind, country) pairs: build each sentence once

@@ -17,6 +17,7 @@ from typing import NamedTuple
 import tzfpy
 
 from app.geo.gazetteer import Gazetteer
+from app.geo.types import new_tuple
 
 # A point at sea this close to a city is taken as that city's coast (harbours, beaches,
 # coastal waters the polygons leave out); farther out, it is in no country.
@@ -68,7 +69,7 @@ class Borders:
             if nearest is not None and gazetteer.city_country(nearest) in self.shared[zone]:
                 return self._city_place(nearest)
         city = gazetteer.nearest_city_index(lat, lon, country, CITY_KM)
-        return Place(country, None if city is None else gazetteer.city_name(city))
+        return new_tuple(Place, (country, None if city is None else gazetteer.city_name(city)))
 
     def _city_place(self, index: int) -> Place:
         return Place(self.gazetteer.city_country(index), self.gazetteer.city_name(index))

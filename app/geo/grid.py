@@ -128,7 +128,9 @@ class PointGrid:
         """As `nearest`, with the squared chord for the distance: for callers that need
         only the point, the conversion to km is work thrown away."""
         lon = (lon + 180.0) % 360.0 - 180.0
-        x, y, z = unit_vector(lat, lon)
+        p, q = lat * RADIANS_PER_DEGREE, lon * RADIANS_PER_DEGREE  # unit_vector, written out:
+        cos_p = cos(p)  # the bound below wants cos_p too
+        x, y, z = cos_p * cos(q), cos_p * sin(q), sin(p)
         limit = km_to_chord2(max_km) if max_km < inf else 5.0
         fine_row, fine_column = _fine(lat, lon, self.cell_deg, self.columns, self.rows)
         row, column = fine_row // SUB, fine_column // SUB
@@ -140,8 +142,8 @@ class PointGrid:
             start = bisect_left(self.sub, own, start, end)
             end = bisect_left(self.sub, own + 1, start, end)
             best, best_at = self._scan(x, y, z, start, end, tag, best, best_at)
-            if best_at >= 0 and best < self._outside_chord2(lat, lon, (fine_row, fine_column),
-                                                            0, self.cell_deg / SUB):
+            if best_at >= 0 and best < _sub_cell_gap2(lat, lon, cos_p, fine_row, fine_column,
+                                                      self.cell_deg / SUB):
                 return self.order[best_at], best  # no other sub-cell is nearer
         while best_at < 0:
             searched += 1
@@ -253,6 +255,27 @@ class PointGrid:
         if angle <= 0.0:
             return 0.0
         return 2.0 - 2.0 * cos(angle) if angle < 3.14159 else 5.0
+
+
+def _sub_cell_gap2(lat: float, lon: float, cos_lat: float, fine_row: int, fine_column: int,
+                   fine: float) -> float:
+    """A lower bound on the squared chord from a point to anything outside its sub-cell
+    (`fine` degrees a side): what `_outside_chord2` gives for one cell, without its four
+    trigonometric calls, a third of the cost of the common lookup of the nearest city.
+
+    Every angle here is at most f = `fine` in radians, where sin(g) >= g (1 - f^2 / 6),
+    asin(v) >= v and 4 sin^2(a / 2) >= a^2 (1 - f^2 / 12): the cross-track angle and the
+    squared chord are taken at 1 - f^2 of their small-angle values (1 - 3e-7 for 0.03 deg)."""
+    south, west = fine_row * fine - 90.0, fine_column * fine - 180.0
+    below = lat - south if south > -90.0 else 180.0
+    above = south + fine - lat if south + fine < 90.0 else 180.0
+    west_gap, east_gap = lon - west, west + fine - lon
+    lat_gap = below if below < above else above
+    f = fine * RADIANS_PER_DEGREE
+    slack = 1.0 - f * f
+    cross = cos_lat * (west_gap if west_gap < east_gap else east_gap) * slack
+    angle = (lat_gap if lat_gap < cross else cross) * RADIANS_PER_DEGREE - MARGIN_RAD
+    return angle * angle * slack if angle > 0.0 else 0.0
 
 
 def _rings(count: int) -> tuple[tuple[tuple[int, int], ...], ...]:

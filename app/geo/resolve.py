@@ -13,7 +13,7 @@ from app.geo.ip import IpCountries
 from app.geo.packed import read_packed
 from app.geo.places import parse_place
 from app.geo.prebuilt import DERIVED_FILE, derived
-from app.geo.types import Location, LocationSource
+from app.geo.types import Location, LocationSource, new_tuple
 
 MAX_QUERY_CHARS = 200
 
@@ -41,7 +41,7 @@ class Geo:
             _check_range("lat", lat, 90.0)
             _check_range("lon", lon, 180.0)
         country, city = self.borders.place_at(lat, lon)
-        return Location(lat, lon, country, city, "coordinates", "point")
+        return new_tuple(Location, (lat, lon, country, city, "coordinates", "point"))
 
     def from_place(self, q: str) -> Location:
         """A free-text place: "München", "Мюнхен", "Paris, France", "Paris, TX", "Germany"."""

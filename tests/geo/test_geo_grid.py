@@ -85,3 +85,33 @@ def test_across_the_antimeridian_and_the_pole() -> None:
     assert nearest_id(grid, 0.0, -179.9) == 0
     assert nearest_id(grid, 89.95, 10.0) == 1
     assert nearest_id(grid, -60.0, 1.0) == 2
+
+
+# Clusters a few km across in dense cells, with a query close to one of their points: the
+# common lookup, decided inside the query's own sub-cell.
+clustered = st.tuples(st.floats(-89, 89), st.floats(-180, 180)).flatmap(
+    lambda centre: st.lists(
+        st.tuples(st.floats(centre[0] - 0.05, centre[0] + 0.05),
+                  st.floats(centre[1] - 0.05, centre[1] + 0.05), st.integers(0, 2)),
+        min_size=1, max_size=80))
+
+
+@settings(max_examples=300, deadline=None)
+@given(clustered, st.data(), st.floats(-0.002, 0.002), st.floats(-0.002, 0.002),
+       st.integers(-1, 2))
+def test_a_query_beside_a_point_finds_the_nearest(
+    cloud: list[tuple[float, float, int]], data: st.DataObject, d_lat: float, d_lon: float,
+    tag: int,
+) -> None:
+    lat, lon, _ = data.draw(st.sampled_from(cloud))
+    lat, lon = max(-90.0, min(90.0, lat + d_lat)), lon + d_lon
+    grid = PointGrid.build([p[0] for p in cloud], [p[1] for p in cloud],
+                           [p[2] for p in cloud], cell_deg=0.5)
+    found = grid.nearest(lat, lon, tag)
+    expected = brute_force(cloud, lat, lon, tag)
+    if expected is None:
+        assert found is None
+        return
+    assert found is not None
+    assert abs(great_circle_km(lat, lon, cloud[found[0]][0], cloud[found[0]][1])
+               - expected) < 0.001

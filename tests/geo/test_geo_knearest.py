@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.geo.distance import great_circle_km
-from app.geo.knearest import KNearest
+from app.geo.knearest import FEW_K, KNearest
 
 # Worldwide, with extra weight where lat/lon cells are awkward: the poles, the antimeridian.
 lats = st.one_of(st.floats(-90, 90), st.floats(80, 90), st.floats(-90, -80),
@@ -57,3 +57,18 @@ def test_across_the_antimeridian_and_at_the_poles() -> None:
     assert [n for _, n in index.nearest(0.0, 180.0, 3, skip={0})] == [4, 1, 2]
     assert index.nearest(0.0, 0.0, 0) == []
     assert KNearest.build([], []).nearest(0.0, 0.0, 3) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), cloud=clouds, lat=lats, lon=lons, k=st.integers(1, 4))
+def test_a_few_nearest_from_the_fine_cells_match_brute_force(
+    data: st.DataObject, cloud: list[tuple[float, float]], lat: float, lon: float, k: int,
+) -> None:
+    # k + skipped <= FEW_K: answered from the query's fine cell, built on first use; asked
+    # twice, so the second answer comes from the cell as kept.
+    skip = data.draw(st.sets(st.integers(0, len(cloud) - 1), max_size=FEW_K - k))
+    index = KNearest.build([p for p, _ in cloud], [q for _, q in cloud])
+    expected = brute_force(cloud, lat, lon, k, skip)
+    assert index.nearest(lat, lon, k, skip) == expected
+    assert index.nearest(lat, lon, k, skip) == expected
+    assert len(index.few) == 1
