@@ -24,7 +24,7 @@ api_key = APIKeyHeader(
 
 def partners_of(request: Request) -> PartnerRuntime:
     """The partner runtime; a plain function where a sub-dependency would cost every request."""
-    partners: PartnerRuntime = request.app.state.partners
+    partners: PartnerRuntime = request.app.state["partners"]  # as in app.deps.services_of
     return partners
 
 
