@@ -48,7 +48,6 @@ FEW_COLUMNS, FEW_ROWS = round(360 / FEW_DEG), round(180 / FEW_DEG)
 
 @dataclass(frozen=True, slots=True, eq=False)
 class KNearest:
-    lats: tuple[float, ...]
     lons: tuple[float, ...]
     radians: tuple[float, ...]  # each row's latitude in radians, and its cosine
     cosines: tuple[float, ...]
@@ -82,7 +81,7 @@ class KNearest:
             chords.append(array("d", chords_kept))
             cutoff.append(left_off)
         radians = tuple(lat * RADIANS_PER_DEGREE for lat in lats)
-        return cls(tuple(lats), tuple(lons), radians, tuple(map(cos, radians)), xyz,
+        return cls(tuple(lons), radians, tuple(map(cos, radians)), xyz,
                    cell_deg, columns, rows, tuple(centres), tuple(listed), tuple(chords),
                    cutoff, {})
 

@@ -30,8 +30,8 @@ def context_of(request: Request) -> Context:
 
 
 def _context_with(request: Request, resources: Resources) -> Context:
-    # `resources` passed in: the compose route counts the letter there too, and each read of
-    # the app's state (a Starlette `State`, looked up in Python) costs ~8K instructions.
+    # `resources` passed in: the compose route counts the letter there too, and reads the
+    # app's state once for both.
     services = services_of(request)
     return Context(
         geo=services.geo,

@@ -15,7 +15,7 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
-from app.campaigns.registry import CampaignRegistry
+from app.deps import services_of
 from app.errors import AppError, FieldError, Gone, Unprocessable
 from app.problems import validation_errors
 from app.web import view
@@ -63,7 +63,7 @@ async def error_page(
     """The embed page with the form as posted and what went wrong; without a campaign to
     write to (unknown, ended), a page that says so."""
     pages: Pages = request.app.state.pages
-    campaigns: CampaignRegistry = request.app.state.services.campaigns
+    campaigns = services_of(request).campaigns
     # FastAPI read a posted form before any dependency ran, and the request keeps it; the
     # page itself (GET) carries only its query (`lang`).
     fields_sent = request.query_params if request.method == "GET" else await request.form()
