@@ -26,6 +26,7 @@ from app.delivery.provider import (
     TransientSendError,
 )
 from app.delivery.providers.common import text
+from app.delivery.providers.pool import PooledClient
 from app.delivery.redact import redact
 
 
@@ -99,6 +100,8 @@ async def post(
 ) -> httpx.Response:
     """POST once; transport failures become TransientSendError."""
     try:
+        if isinstance(http, PooledClient):
+            return await http.post_plain(url, timeout, **request)
         return await http.post(url, timeout=timeout, **request)
     except httpx.TimeoutException as error:
         raise TransientSendError(f"{provider} timeout") from error
