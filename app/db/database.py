@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -16,6 +17,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+from app.db.sqlite_hops import one_trip_creator
 
 # How long SQLite waits for another process's write lock before giving up.
 SQLITE_BUSY_SECONDS = 30
@@ -114,9 +117,14 @@ class Database:
 
 
 def _engine_options(url: str) -> dict[str, Any]:
-    if make_url(url).get_backend_name() == "sqlite":
-        # One writer at a time is SQLite's nature; waiting beats failing with "locked".
-        return {"connect_args": {"timeout": SQLITE_BUSY_SECONDS}}
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        # The file (or URI) and options SQLAlchemy's dialect reads from the URL, opened
+        # with one thread trip a statement (app/db/sqlite_hops.py). One writer at a time
+        # is SQLite's nature; waiting beats failing with "locked".
+        args, options = SQLiteDialect_aiosqlite().create_connect_args(parsed)
+        return {"async_creator": one_trip_creator(*args, **options,
+                                                  timeout=SQLITE_BUSY_SECONDS)}
     return {"pool_size": 10, "max_overflow": 10, "pool_pre_ping": True}
 
 
