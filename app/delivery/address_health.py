@@ -4,7 +4,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.database import Database
@@ -67,11 +67,16 @@ async def hard_bounced(session: AsyncSession) -> frozenset[str]:
     return frozenset(a.lower() for a in rows.scalars())
 
 
+# Built once (every claim asks): built anew, its construction and cache key cost more than
+# its trip to SQLite.
+AMONG = select(AddressHealthRow.address).where(
+    AddressHealthRow.address.in_(bindparam("addresses", expanding=True)))
+
+
 async def bounced_among(session: AsyncSession, addresses: list[str]) -> list[str]:
     """Those of `addresses` (lower-cased) that a hard bounce was recorded against."""
     lowered = [a.lower() for a in addresses]
-    query = select(AddressHealthRow.address).where(AddressHealthRow.address.in_(lowered))
-    return sorted((await session.execute(query)).scalars())
+    return sorted((await session.execute(AMONG, {"addresses": lowered})).scalars())
 
 
 @dataclass(slots=True)
