@@ -6,6 +6,7 @@ between the provider's answer and the one-statement write that records it (see R
 """
 
 import asyncio
+import contextlib
 import os
 import secrets
 import socket
@@ -77,7 +78,13 @@ class Worker:
         tasks: dict[asyncio.Task[None], int] = {}
         next_sweep = next_renewal = 0.0
         loop = asyncio.get_running_loop()
+
+        def finished(done: asyncio.Task[None]) -> None:
+            tasks.pop(done, None)
+            self.wakeup.set()  # room for the next claim
+
         await self.acceptances.ready()
+        stopping = asyncio.create_task(self._wake_on(stop))
         while not stop.is_set():
             room = self.config.concurrency - len(tasks)
             claimed = await self._claim(room) if room > 0 else []
@@ -86,7 +93,7 @@ class Worker:
                     continue  # nothing to send now, and that is recorded already
                 task = asyncio.create_task(self.deliver(ready))
                 tasks[task] = ready.item.id
-                task.add_done_callback(lambda done: tasks.pop(done, None))
+                task.add_done_callback(finished)
             if loop.time() >= next_renewal:
                 await self._renew(list(tasks.values()))
                 next_renewal = loop.time() + self.config.lease.total_seconds() / 3
@@ -94,7 +101,8 @@ class Worker:
                 await self._sweep()
                 next_sweep = loop.time() + self.config.sweep_every
             if len(claimed) < room or len(tasks) >= self.config.concurrency:
-                await self._idle(stop, set(tasks))  # nothing more due, or no room
+                await self._idle()  # nothing more due, or no room
+        stopping.cancel()
         # A graceful stop lets sends in flight finish and be recorded.
         await asyncio.gather(*tasks, return_exceptions=True)
 
@@ -140,13 +148,19 @@ class Worker:
         except Exception as error:  # the next renewal tries again; the lease has margin
             log.warning("lease_renewal_failed", error_type=type(error).__name__)
 
-    async def _idle(self, stop: asyncio.Event, tasks: set[asyncio.Task[None]]) -> None:
-        waiters = {asyncio.create_task(stop.wait()), asyncio.create_task(self.wakeup.wait())}
-        await asyncio.wait(
-            waiters | tasks, timeout=self.config.poll, return_when=asyncio.FIRST_COMPLETED
-        )
-        for waiter in waiters:
-            waiter.cancel()
+    async def _wake_on(self, stop: asyncio.Event) -> None:
+        await stop.wait()
+        self.wakeup.set()
+
+    async def _idle(self) -> None:
+        """Until a send finishes, a letter is queued (`wakeup`), the worker is stopped or
+        `poll` seconds pass. One event that all of them set, rather than a wait on every
+        send in flight (a callback added to and taken from each, and two waiter tasks, for
+        every send that finished)."""
+        if not self.wakeup.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.config.poll):
+                    await self.wakeup.wait()
         self.wakeup.clear()
 
     async def _sweep(self) -> None:
