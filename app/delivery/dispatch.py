@@ -69,7 +69,9 @@ class Dispatch:
         async with self.database.begin() as session:
             row = await repository.get(session, item.letter_id, lock=True)
             bounced = await self._bounced(session, [item], {row.id: row} if row else {})
-            return await self._prepare(session, row, item, owner, now, bounced)
+            email = await self._prepare(session, row, item, owner, now, bounced)
+            await repository.write_sending(session)
+            return email
 
     async def prepare_many(
         self, session: AsyncSession, items: list[Claimed], owner: str, now: datetime
@@ -89,6 +91,7 @@ class Dispatch:
                 prepared.append(Prepared(item, None, error))
             else:
                 prepared.append(Prepared(item, email))
+        await repository.write_sending(session)
         return prepared
 
     async def _bounced(
@@ -134,9 +137,8 @@ class Dispatch:
                 repository.mark(session, row, "queued", now)  # `sending` if claimed before
                 await outbox.retry_at(session, item.id, owner, hold, "paced", count_attempt=False)
                 return None
-            row.not_before = None
-            # No flush: a whole claim's rows go in one flush (at the latest, the commit's).
-            repository.mark(session, row, "sending", now)
+            # Written with the claim's others at its end (write_sending), in one statement.
+            repository.mark_sending(session, row, now)
             return letter_email(letter, self.platform, now)
         if embassy is not None and not letter.erased and item.kind == "confirmation" \
                 and row.status == "awaiting_confirmation" and item.secret:
