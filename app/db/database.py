@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -17,8 +16,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-
-from app.db.sqlite_hops import one_trip_creator
 
 # How long SQLite waits for another process's write lock before giving up.
 SQLITE_BUSY_SECONDS = 30
@@ -121,7 +118,12 @@ def _engine_options(url: str) -> dict[str, Any]:
     if parsed.get_backend_name() == "sqlite":
         # The file (or URI) and options SQLAlchemy's dialect reads from the URL, opened
         # with one thread trip a statement (app/db/sqlite_hops.py). One writer at a time
-        # is SQLite's nature; waiting beats failing with "locked".
+        # is SQLite's nature; waiting beats failing with "locked". (Imported here: a server
+        # on PostgreSQL never loads SQLite's driver.)
+        from sqlalchemy.dialects.sqlite.aiosqlite import SQLiteDialect_aiosqlite
+
+        from app.db.sqlite_hops import one_trip_creator
+
         args, options = SQLiteDialect_aiosqlite().create_connect_args(parsed)
         return {"async_creator": one_trip_creator(*args, **options,
                                                   timeout=SQLITE_BUSY_SECONDS)}

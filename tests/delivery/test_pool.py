@@ -118,3 +118,12 @@ async def test_a_request_outside_the_shortcut_goes_through_httpx(
                                        headers={"Content-Length": "2", "Host": host})
         assert answer.status_code == 401  # no token: the fake's answer, read by httpx
         assert fake.received[-1].body == b"{}"
+
+
+async def test_a_closed_client_refuses_the_shortcut_as_httpx_does() -> None:
+    client = pooled_client(connections=1, timeout=10.0)
+    assert isinstance(client, PooledClient)
+    await client.aclose()
+    with pytest.raises(RuntimeError, match="closed"):
+        await client.post_plain(f"http://127.0.0.1:{free_port()}/", 1.0, json={})
+    assert client.aiohttp.session is None  # no session made again after the close

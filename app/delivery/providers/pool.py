@@ -129,12 +129,12 @@ class PooledClient(httpx.AsyncClient):
     ) -> httpx.Response:
         """`post(url, timeout=timeout, ...)` with these options, as httpx sends it (the
         same URL, headers in the same order and body: tests/delivery/test_pool.py holds the
-        two together). What the shortcut does not cover goes through httpx."""
-
+        two together). What the shortcut does not cover goes through httpx, as does a call
+        on a closed client (which httpx refuses)."""
         sent, host = self._plain_url(url)
         parts = plain_request(self.headers.multi_items(), host, json=json, data=data,
                               content=content, headers=headers, auth=auth)
-        if parts is None:
+        if parts is None or self.is_closed:
             return await self.post(url, timeout=timeout, json=json, data=data,
                                    content=content, headers=headers,
                                    auth=httpx.USE_CLIENT_DEFAULT if auth is None else auth)
@@ -144,13 +144,13 @@ class PooledClient(httpx.AsyncClient):
                 "POST", sent, headers=wire_headers, data=body or None, allow_redirects=False,
                 compress=None, timeout=self._plain_timeout(timeout),
             ) as answer:
-                content = await answer.read()
+                read = await answer.read()
         except Exception as error:
             mapped = _as_httpx(error, httpx.Request("POST", sent))
             if mapped is error:
                 raise
             raise mapped from error
-        response = _response(answer, content, None)
+        response = _response(answer, read, None)
         response.read()
         return response
 
