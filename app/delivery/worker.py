@@ -76,8 +76,6 @@ class Worker:
         """Until `stop` is set: keep up to `concurrency` sends in flight (each finished one
         makes room that the next claim fills), sweep now and then."""
         tasks: dict[asyncio.Task[None], int] = {}
-        next_sweep = next_renewal = 0.0
-        loop = asyncio.get_running_loop()
 
         def finished(done: asyncio.Task[None]) -> None:
             tasks.pop(done, None)
@@ -85,6 +83,19 @@ class Worker:
 
         await self.acceptances.ready()
         stopping = asyncio.create_task(self._wake_on(stop))
+        try:
+            await self._loop(stop, tasks, finished)
+        finally:
+            stopping.cancel()
+        # A graceful stop lets sends in flight finish and be recorded.
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _loop(
+        self, stop: asyncio.Event, tasks: dict[asyncio.Task[None], int],
+        finished: Callable[[asyncio.Task[None]], None],
+    ) -> None:
+        next_sweep = next_renewal = 0.0
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
             room = self.config.concurrency - len(tasks)
             claimed = await self._claim(room) if room > 0 else []
@@ -102,9 +113,6 @@ class Worker:
                 next_sweep = loop.time() + self.config.sweep_every
             if len(claimed) < room or len(tasks) >= self.config.concurrency:
                 await self._idle()  # nothing more due, or no room
-        stopping.cancel()
-        # A graceful stop lets sends in flight finish and be recorded.
-        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def run_once(self) -> int:
         """Claim what is due and send it all; the number handled (for tests and the CLI)."""
