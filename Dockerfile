@@ -15,7 +15,7 @@ COPY app ./app
 # Editable: the code reads data/ and templates/ beside the package and finds its migrations
 # in app/db/migrations, so the package stays where it is (owned by root, read-only to the app).
 RUN pip install -e .
-# The lookup's hot modules compiled by mypyc (app/native.py, twice the speed); the compiler
+# The hot modules of a lookup and a compose compiled by mypyc (app/native.py); the compiler
 # and mypy leave the image again, the compiled modules need neither.
 COPY scripts/build_native.py ./scripts/
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \

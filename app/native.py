@@ -1,14 +1,17 @@
-"""The lookup's hot modules compiled to C by mypyc, used only while they match their sources.
+"""The hot modules of a lookup and a compose, compiled to C by mypyc, used only while they
+match their sources.
 
 A lookup from coordinates is ~1,600 bytecodes of arithmetic and indexing in pure Python
-(~130K instructions); compiled, the same source runs in about half (bench/RESULTS.md).
+(~130K instructions); compiled, the same source runs in about two thirds of those, in half
+the time or less (bench/RESULTS.md), and composing a letter around it in ~11% fewer.
 `scripts/build_native.py` (run by `make run`, `make test` and the benches) compiles MODULES
 into build/native and writes a manifest: the hash of every app source file the modules
-import, and the interpreter they were built for. `app.geo` and `app.directory` put
-build/native's copy of themselves ahead of their own folder on their `__path__` only while
-every hash still matches, so an edit without a rebuild runs the edited Python, never a stale
-binary; a machine without a C compiler runs the same modules as Python.
-`LETTERS_NATIVE=off` runs the Python always (the test that compares the two uses it).
+import, and the interpreter they were built for. Each package holding one (app.geo,
+app.directory, app.letters, app.campaigns) puts build/native's copy of itself ahead of its
+own folder on its `__path__` only while every hash still matches, so an edit without a
+rebuild runs the edited Python, never a stale binary; a machine without a C compiler runs
+the same modules as Python. `LETTERS_NATIVE=off` runs the Python always (the test that
+compares the two uses it).
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from app.paths import ROOT
 MODULES = (
     "app.geo.grid", "app.geo.knearest", "app.geo.gazetteer", "app.geo.borders",
     "app.geo.resolve", "app.directory.directory", "app.directory.policy",
+    "app.letters.compose", "app.letters.links", "app.letters.link_plan", "app.letters.answer",
+    "app.letters.recipients", "app.letters.other_ways", "app.campaigns.render",
+    "app.campaigns.text", "app.campaigns.variant", "app.campaigns.language",
+    "app.campaigns.edit", "app.campaigns.signature",
 )
 OUT = ROOT / "build" / "native"
 MANIFEST_NAME = "manifest.json"
