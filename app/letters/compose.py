@@ -108,9 +108,8 @@ def compose_parts(ctx: Context, req: ComposeRequest) -> "Composed":
     chosen = reached.chosen
     links = plan = None
     if chosen.to:
-        links = build_links(
-            chosen.to, letter.subject, letter.body, fixed=campaign.fixed_lines, parts=letter.parts
-        )
+        links = build_links(chosen.to, letter.subject, letter.body, fixed=campaign.fixed_lines,
+                            parts=letter.parts, known=letter.known)
         plan = plan_links(links, letter.body, letter.subject, chosen.to)
     platform = (
         campaign.platform_send and chosen.blocked is None,
