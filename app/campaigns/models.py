@@ -109,6 +109,8 @@ class Campaign:
     # Every line of every wording with no markup, in all languages: text that is the
     # campaign's own in any letter, never the person's (links keep its encoding).
     fixed_lines: frozenset[str] = field(init=False)
+    # The languages it is written in, sorted: read by every compose, worked out once.
+    languages: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         lines = {
@@ -120,10 +122,7 @@ class Campaign:
             for line in wording.fixed.split("\n")
         }
         object.__setattr__(self, "fixed_lines", frozenset(lines))
-
-    @property
-    def languages(self) -> tuple[str, ...]:
-        return tuple(sorted(self.texts))
+        object.__setattr__(self, "languages", tuple(sorted(self.texts)))
 
     def text(self, language: str) -> LanguageText:
         return self.texts[language]
