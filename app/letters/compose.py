@@ -82,10 +82,11 @@ def letter_for(campaign: Campaign, language: str, req: ComposeRequest, embassy: 
         signature=req.signature,
         gender=sender.gender,
         bilingual=req.bilingual,
+        # Only a bilingual letter has a Russian half to name the countries in.
         russian_country_names=(
             country_name(sender.country, "ru"),
             country_name(embassy.country, "ru") or embassy.country,
-        ),
+        ) if req.bilingual else None,
     )
     return apply_edit(campaign, letter, req.subject, req.body)
 
