@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import native
+
 SYMBOLS = {"<=": "≤", "<": "<", ">=": "≥", "==": "="}
 
 
@@ -172,13 +174,19 @@ class Machine:
     @classmethod
     def now(cls) -> "Machine":
         return cls(_cpu_model(), os.cpu_count() or 0, _ram_gib(),
-                   f"{platform.python_implementation()} {sys.version.split()[0]}",
-                   os.getloadavg())
+                   f"{platform.python_implementation()} {sys.version.split()[0]} "
+                   f"({_compiled()})", os.getloadavg())
 
     def __str__(self) -> str:
         load = ", ".join(f"{x:.2f}" for x in self.load)
         return (f"{self.cpu}, {self.cores} cores, {self.ram_gib:.1f} GiB RAM, {self.python}, "
                 f"load average {load} (1, 5, 15 min) at start")
+
+
+def _compiled() -> str:
+    if native.active():
+        return f"{len(native.MODULES)} lookup modules compiled by mypyc: app/native.py"
+    return "lookup modules run as Python: no current build/native"
 
 
 def _cpu_model() -> str:
