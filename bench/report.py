@@ -185,8 +185,8 @@ class Machine:
 
 def _compiled() -> str:
     if native.active():
-        return f"{len(native.MODULES)} lookup modules compiled by mypyc: app/native.py"
-    return "lookup modules run as Python: no current build/native"
+        return f"{len(native.MODULES)} modules compiled by mypyc: app/native.py"
+    return "the modules of app/native.py run as Python: no current build/native"
 
 
 def _cpu_model() -> str:
