@@ -15,6 +15,14 @@ COPY app ./app
 # Editable: the code reads data/ and templates/ beside the package and finds its migrations
 # in app/db/migrations, so the package stays where it is (owned by root, read-only to the app).
 RUN pip install -e .
+# The hot modules of a lookup and a compose compiled by mypyc (app/native.py); the compiler
+# and mypy leave the image again, the compiled modules need neither.
+COPY scripts/build_native.py ./scripts/
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && pip install mypy && python -m scripts.build_native \
+    && pip uninstall -y mypy && apt-get purge -y gcc libc6-dev && apt-get autoremove -y \
+    && rm -rf /var/lib/apt/lists/* \
+    && python -c "from app import native; assert native.active(), 'not compiled'"
 
 COPY data ./data
 COPY templates ./templates

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-deps lint check bench bench-results embassies clean
+.PHONY: setup native run test test-deps lint check bench bench-results embassies clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-run: $(STAMP)  ## start the service on the embedded default
+native: $(STAMP)  ## compile the lookup's hot modules with mypyc (app/native.py); skipped without a C compiler
+	$(PY) -m scripts.build_native
+
+run: native  ## start the service on the embedded default
 	$(PY) -m app serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
@@ -26,7 +29,7 @@ lint: $(STAMP)
 test-deps:  ## PostgreSQL, Redis, chromium and axe-core for the suite: installed/started if missing
 	bash scripts/test-deps.sh
 
-test: lint test-deps  ## the whole test suite (what CI runs)
+test: lint test-deps native  ## the whole test suite (what CI runs)
 	$(PY) -m pytest
 
 embassies: $(STAMP)  ## regenerate data/embassies.json from the researched facts, then check it
@@ -37,11 +40,11 @@ check: test
 	$(PY) -m app embassies check
 
 BENCH ?=
-bench: $(STAMP) test-deps  ## every benchmark, one table (a subset: make bench BENCH="lookup compose")
+bench: native test-deps  ## every benchmark, one table (a subset: make bench BENCH="lookup compose")
 	$(PY) -m bench $(BENCH)
 
-bench-results: $(STAMP) test-deps  ## the same table written to bench/RESULTS.md, with the machine
+bench-results: native test-deps  ## the same table written to bench/RESULTS.md, with the machine
 	$(PY) -m bench --write bench/RESULTS.md
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache .hypothesis

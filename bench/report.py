@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import native
+
 SYMBOLS = {"<=": "≤", "<": "<", ">=": "≥", "==": "="}
 
 
@@ -66,7 +68,7 @@ SPECS: dict[str, Spec] = {
     # compose in-process
     "compose_us": Spec("compose in-process", "µs", Target(LE, 150)),
     "compose_latin_us": Spec("compose in-process, Latin-script languages", "µs"),
-    # over HTTP (wrk, 32 connections)
+    # over HTTP (wrk, 32 connections; req/s and latencies the medians of alternating rounds)
     "startup_to_healthy_s": Spec("start-up to healthy", "s", Target(LT, 2)),
     "startup_new_database_s": Spec("start-up to healthy, first start (new database)", "s"),
     "rss_after_import_mb": Spec("RSS after the imports of serve", "MiB"),
@@ -83,6 +85,9 @@ SPECS: dict[str, Spec] = {
     "compose_p99_ms": Spec("HTTP compose p99", "ms"),
     "compose_non_2xx": Spec("HTTP compose non-2xx answers", "answers", Target(EQ, 0)),
     "compose_vs_healthz": Spec("HTTP compose / healthz", "ratio", Target(GE, 0.6)),
+    # the spread of that ratio over bench_http's alternating rounds: how noisy the run was
+    "compose_vs_healthz_min": Spec("HTTP compose / healthz, lowest round", "ratio"),
+    "compose_vs_healthz_max": Spec("HTTP compose / healthz, highest round", "ratio"),
     # the same two requests counted in instructions (callgrind): steady on a shared machine
     "healthz_instructions": Spec("instructions per /healthz request", "instructions"),
     "compose_instructions": Spec("instructions per compose request", "instructions"),
@@ -169,13 +174,19 @@ class Machine:
     @classmethod
     def now(cls) -> "Machine":
         return cls(_cpu_model(), os.cpu_count() or 0, _ram_gib(),
-                   f"{platform.python_implementation()} {sys.version.split()[0]}",
-                   os.getloadavg())
+                   f"{platform.python_implementation()} {sys.version.split()[0]} "
+                   f"({_compiled()})", os.getloadavg())
 
     def __str__(self) -> str:
         load = ", ".join(f"{x:.2f}" for x in self.load)
         return (f"{self.cpu}, {self.cores} cores, {self.ram_gib:.1f} GiB RAM, {self.python}, "
                 f"load average {load} (1, 5, 15 min) at start")
+
+
+def _compiled() -> str:
+    if native.active():
+        return f"{len(native.MODULES)} modules compiled by mypyc: app/native.py"
+    return "the modules of app/native.py run as Python: no current build/native"
 
 
 def _cpu_model() -> str:

@@ -3,6 +3,12 @@
 Pure core: no web framework, database or network; nothing is read after `CampaignRegistry.load`.
 """
 
+from app.native import compiled_first
+
+# Compiled copies of the hot modules, when built and current (app/native.py); before the
+# imports below, which load some of them.
+__path__ = compiled_first(__path__, __name__)
+
 from app.campaigns.edit import apply_edit
 from app.campaigns.language import negotiate
 from app.campaigns.loader import CampaignConfigError

@@ -37,6 +37,7 @@ def apply_edit(
         subject=new_subject or letter.subject,
         body=new_body or letter.body,
         parts=letter.parts if new_body is None else (),
+        known=letter.known if new_body is None else (),
     )
 
 

@@ -81,4 +81,6 @@ def _parse_range(part: str, position: int) -> _Range | None:
 
 
 def _primary(tag: str) -> str:
+    if "-" not in tag and "_" not in tag:  # "en", asked on every compose: no regex to run
+        return tag.lower()
     return re.split(r"[-_]", tag, maxsplit=1)[0].lower()

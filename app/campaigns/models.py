@@ -5,15 +5,16 @@ reads them concurrently, so nothing here may change after construction.
 """
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from jinja2 import Template
 
 from app.errors import Gone, Unprocessable
 
+T = TypeVar("T")
 CampaignStatus = Literal["active", "closed"]
 Signature = Literal["full", "initials"]
 
@@ -43,11 +44,15 @@ class Wording:
 
     `fixed` is the rendered, tidied text of a string with no template markup at all (most
     wordings): it is the same for every letter, so it is worked out once at load.
+    `literals` are, of a string with markup, its text between the markup, in order (those
+    worth looking for, see templating.compile_wording): the same in every letter rendered
+    from it, around the person's values (`known_pieces`).
     """
 
     where: str
     template: Template
     fixed: str | None = None
+    literals: tuple[str, ...] = ()
 
     def render(self, context: Mapping[str, Any]) -> str:
         # What `template.render` does, with the environment's globals (`range` & co.) merged
@@ -104,6 +109,8 @@ class Campaign:
     # Every line of every wording with no markup, in all languages: text that is the
     # campaign's own in any letter, never the person's (links keep its encoding).
     fixed_lines: frozenset[str] = field(init=False)
+    # The languages it is written in, sorted: read by every compose, worked out once.
+    languages: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         lines = {
@@ -115,10 +122,7 @@ class Campaign:
             for line in wording.fixed.split("\n")
         }
         object.__setattr__(self, "fixed_lines", frozenset(lines))
-
-    @property
-    def languages(self) -> tuple[str, ...]:
-        return tuple(sorted(self.texts))
+        object.__setattr__(self, "languages", tuple(sorted(self.texts)))
 
     def text(self, language: str) -> LanguageText:
         return self.texts[language]
@@ -175,12 +179,49 @@ class Letter:
     # own wordings among them as the very strings it holds: the links encode those once.
     # Empty when the body is not the rendered one (the person's own edit).
     parts: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    # For each of `parts`, the campaign's text it may hold besides whole lines (the literals
+    # of the wording rendered into it, `Wording.literals`); empty with `parts`, or for none.
+    known: tuple[tuple[str, ...], ...] = field(default=(), compare=False, repr=False)
 
 
 def is_paragraphs(parts: Sequence[str], body: str) -> bool:
     """Whether `parts` are `body`'s paragraphs (`Letter.parts`), checked rather than trusted:
     what is worked out from them (links, JSON) must be what the body itself gives."""
     return bool(parts) and "\n\n".join(parts) == body
+
+
+def each_known(
+    parts: Sequence[str], known: Sequence[Sequence[str]]
+) -> Sequence[Sequence[str]]:
+    """`Letter.known` for `parts`, one entry for each; none for any when they do not pair up
+    (a letter from elsewhere)."""
+    return known if len(known) == len(parts) else ((),) * len(parts)
+
+
+def known_pieces(
+    text: str, known: Sequence[str], fresh: Callable[[str], T], kept: Callable[[str], T]
+) -> list[T]:
+    """`text` cut into consecutive pieces, each given to `kept` when it is one of `known`
+    (the campaign's own text, whose encoding `kept` may keep) and to `fresh` otherwise.
+
+    Each of `known` is looked for, in order, after the previous piece found; one not found is
+    skipped. Whatever is found where, the pieces are `text` in order, so for an encoding that
+    works character by character (percent-encoding, JSON escapes) the pieces' encodings
+    joined are the text's. Nothing but `known` (never the person's values) reaches `kept`.
+    """
+    pieces: list[T] = []
+    at = 0
+    for literal in known:
+        found = text.find(literal, at)
+        if found < 0:
+            continue
+        if found > at:
+            pieces.append(fresh(text[at:found]))
+        pieces.append(kept(literal))
+        at = found + len(literal)
+    if at < len(text):
+        pieces.append(fresh(text[at:] if at else text))
+    return pieces
 
 
 def _aware(moment: datetime) -> datetime:

@@ -25,6 +25,7 @@ subject>" so the embassy can file it either way.
 """
 
 from collections.abc import Callable, Mapping
+from operator import attrgetter, getitem
 from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from app.campaigns.models import (
@@ -54,6 +55,7 @@ DEFAULT_SPECS: Mapping[str, FieldSpec] = {
     "country": FieldSpec(max_length=100),
     "personal_note": FieldSpec(max_length=1000),
 }
+_LITERALS = attrgetter("literals")
 
 
 class _Inputs(NamedTuple):
@@ -94,16 +96,17 @@ def render(
     )
     signed = signature_block(inputs.name, inputs.city, signature)
     values = context(inputs.city, inputs.country, embassy_city, embassy_country, inputs.gender)
-    subject, parts = _compose(text, chosen, values, inputs.note, signed)
+    subject, parts, known = _compose(text, chosen, values, inputs.note, signed)
     if bilingual and language != RUSSIAN:
         ru = campaign.texts[RUSSIAN]
         country, host = russian_country_names or (inputs.country, embassy_country)
         ru_values = context(inputs.city, country, embassy_city, host, inputs.gender)
         ru_variant = matching_variant(chosen, text, ru)
-        ru_subject, ru_parts = _compose(ru, ru_variant, ru_values, inputs.note, signed)
+        ru_subject, ru_parts, ru_known = _compose(ru, ru_variant, ru_values, inputs.note, signed)
         subject, parts = f"{subject} / {ru_subject}", [*parts, SEPARATOR, *ru_parts]
+        known = [*known, (), *ru_known]
     return Letter(subject=subject, body="\n\n".join(parts), language=language, variant=chosen,
-                  parts=tuple(parts))
+                  parts=tuple(parts), known=tuple(known))
 
 
 def matching_variant(variant: int, source: LanguageText, target: LanguageText) -> int:
@@ -128,20 +131,26 @@ def _derived(campaign: Campaign, language: str, inputs: _Inputs, count: int) -> 
 
 def _compose(
     text: LanguageText, variant: int, values: Mapping[str, Any], note: str | None, signed: str
-) -> tuple[str, list[str]]:
-    """The subject, and the body's paragraphs (joined by a blank line, they are the body)."""
+) -> tuple[str, list[str], list[tuple[str, ...]]]:
+    """The subject, the body's paragraphs (joined by a blank line, they are the body), and
+    for each paragraph the literals of the wording it was rendered from (`Letter.known`)."""
     subject_at, greeting_at, *paragraph_at, closing_at, intro_at = digits(variant, text.radices)
-    parts = [render_wording(text.greetings[greeting_at], values)]
-    parts += [
-        render_wording(wordings[at], values)
-        for wordings, at in zip(text.paragraphs, paragraph_at, strict=True)
-    ]
+    # map() over C callables where it can: built every letter, a comprehension costs more.
+    used = [text.greetings[greeting_at], *map(getitem, text.paragraphs, paragraph_at)]
+    parts = [render_wording(wording, values) for wording in used]
     if note:
-        parts.append(f"{render_wording(text.note_intros[intro_at], values)}\n{note}")
-    parts.append(f"{render_wording(text.closings[closing_at], values)}\n{signed}")
+        intro = text.note_intros[intro_at]
+        parts.append(f"{render_wording(intro, values)}\n{note}")
+        used.append(intro)
+    closing = text.closings[closing_at]
+    parts.append(f"{render_wording(closing, values)}\n{signed}")
+    used.append(closing)
+    known = list(map(_LITERALS, used))
     # A paragraph whose conditionals all failed must not leave a hole in the letter.
-    kept = [part for part in parts if part.strip()]
-    return render_wording(text.subjects[subject_at], values), kept
+    if not all(map(str.strip, parts)):
+        known = [k for part, k in zip(parts, known, strict=True) if part.strip()]
+        parts = [part for part in parts if part.strip()]
+    return render_wording(text.subjects[subject_at], values), parts, known
 
 
 def _checked_inputs(

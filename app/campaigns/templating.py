@@ -66,6 +66,8 @@ def make_environment() -> LetterEnvironment:
 
 # A template made of these nodes only is plain text: no variable, filter, call or tag.
 _PLAIN_NODES = (nodes.Template, nodes.Output, nodes.TemplateData)
+# A literal shorter than this is not worth its look-up in every letter (`Wording.literals`).
+LITERAL_MIN = 16
 
 
 def compile_wording(env: ImmutableSandboxedEnvironment, where: str, source: str) -> Wording:
@@ -82,7 +84,20 @@ def compile_wording(env: ImmutableSandboxedEnvironment, where: str, source: str)
         raise TemplateCheckError(
             f"{where}: unknown variable(s) {names}; only {', '.join(sorted(ALLOWED_VARIABLES))}"
         )
-    return Wording(where, template, fixed=_tidy(template.render()) if plain else None)
+    if plain:
+        return Wording(where, template, fixed=_tidy(template.render()))
+    return Wording(where, template, literals=_literals(tree))
+
+
+def _literals(tree: nodes.Template) -> tuple[str, ...]:
+    """The template's text between its markup, in source order, that can appear as it is
+    within one line of the tidied letter: not one with a line break (the letter's lines are
+    encoded one by one), a tab or a run of spaces (`_tidy` changes those)."""
+    found = [node.data for node in tree.find_all(nodes.TemplateData)]
+    return tuple(
+        text for text in found
+        if len(text) >= LITERAL_MIN and "\n" not in text and "\t" not in text and "  " not in text
+    )
 
 
 def render_wording(wording: Wording, context: Mapping[str, Any]) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app import paths
 from app.directory import inputs, schema
 from app.directory.freshness import newest_date
 from app.directory.inputs import Accreditation, Draft, InputError
@@ -33,7 +34,7 @@ from app.directory.relations import Relations
 from app.directory.status import read_status
 from app.directory.summary import build_summary
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = paths.ROOT
 DEFAULT_MISSIONS = ROOT.parent / "shared" / "data" / "missions"
 DEFAULT_RESEARCH = ROOT / "data" / "research"
 DEFAULT_OUT = ROOT / "data" / "embassies.json"

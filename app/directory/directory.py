@@ -21,8 +21,9 @@ from app.directory.relations import Relations
 from app.errors import NotFound
 from app.geo.distance import great_circle_km
 from app.geo.knearest import KNearest
+from app.paths import DATA
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "embassies.json"
+DEFAULT_PATH = DATA / "embassies.json"
 
 
 class DirectoryError(ValueError):

@@ -14,7 +14,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "relations.json"
+from app.paths import DATA
+
+DEFAULT_PATH = DATA / "relations.json"
 
 
 @dataclass(frozen=True, slots=True)

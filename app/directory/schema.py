@@ -14,11 +14,12 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from app.directory.models import Embassy
+from app.paths import DATA
 
 # E-mail roles in the order letters should prefer them: general first.
 EMAIL_ROLES = ("general", "consular", "press", "other")
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "embassies.schema.json"
+DEFAULT_PATH = DATA / "embassies.schema.json"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 

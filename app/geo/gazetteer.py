@@ -19,8 +19,9 @@ from typing import NamedTuple
 from app.geo.grid import PointGrid
 from app.geo.normalize import KEY_VERSION, name_hash, name_key
 from app.geo.packed import Packed, read_packed
+from app.paths import DATA
 
-DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "gazetteer" / "gazetteer.bin"
+DATA_FILE = DATA / "gazetteer" / "gazetteer.bin"
 # A name index entry is `name_hash << CITY_BITS | city`, and cities are numbered most
 # populous first, so one sorted array of 64-bit ints answers "most populous city named X".
 CITY_BITS = 17

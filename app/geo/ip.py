@@ -15,8 +15,9 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 from pathlib import Path
 
 from app.geo.packed import read_packed
+from app.paths import DATA
 
-DATA_FILE = Path(__file__).resolve().parents[2] / "data" / "gazetteer" / "ip.bin"
+DATA_FILE = DATA / "gazetteer" / "ip.bin"
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -18,20 +18,24 @@ holds the bytes to pydantic's):
 - The embassy and the other ways in are the directory's objects, and the warnings about its
   addresses are worked out once per embassy and day (`reach` in app/letters/compose.py): all
   immutable and shared by every letter to that embassy, so each one's JSON is written once
-  and kept, keyed by the object itself. Nothing of the person's is in them.
+  and kept, keyed by the object itself, and so are the lists of them a `Reach` holds,
+  joined. Nothing of the person's is in them.
+- A link warning's JSON but its message (which gives the letter's lengths) is kept per
+  set of failing clients, a handful: only the message is written for each letter.
 
 No e-mail on file (no links), or a link JSON must escape: pydantic writes the whole answer.
 """
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Final
+from typing import Final, TypeVar, cast
 
 from pydantic import BaseModel, TypeAdapter
 from pydantic_core import to_json
 
 from app.campaigns.models import is_paragraphs
 from app.directory.models import Embassy
-from app.letters.compose import Composed
+from app.letters.compose import Composed, Reach
 from app.letters.link_plan import LinkWarning
 from app.letters.schemas import ComposeResponse, Fallback, Links, OtherWay, PlatformSend, Warning
 
@@ -56,10 +60,12 @@ if any(tuple(model.model_fields) != fields for model, fields in _FIELDS.items())
 
 # JSON of the directory's objects, by identity; the object is kept with it, so an id is
 # never reused for another. Bounded: cleared when full (a reloaded directory, say).
-_KEPT: dict[int, tuple[Embassy | OtherWay | Warning, bytes]] = {}
+_KEPT: dict[int, tuple[object, object]] = {}
 _KEPT_MAX: Final = 4096
 
 Piece = bytes | memoryview
+K = TypeVar("K")
+J = TypeVar("J")
 
 
 def answer_json(composed: Composed) -> bytes:
@@ -78,15 +84,15 @@ def answer_json(composed: Composed) -> bytes:
     subject, body = _inner(letter.subject), _body(letter.body, letter.parts, composed.fixed)
     # Memoryview slices and one join: one copy of each piece into the answer.
     parts: list[Piece] = [
-        memoryview(head)[:-1], b',"embassy":', _kept(composed.embassy, _EMBASSY), b",",
+        memoryview(head)[:-1], b',"embassy":', _kept(composed.embassy, _EMBASSY.dump_json), b",",
         memoryview(sent)[1:-1], b',"subject":"', subject, b'","body":"', *body,
         b'","links":{"mailto":"', urls[0].encode("ascii"),
         b'","gmail":"', urls[1].encode("ascii"), b'","outlook":"', urls[2].encode("ascii"),
         b'","yahoo":"', urls[3].encode("ascii"), b'"},"warnings":[',
     ]
-    warnings = [_kept(note, _WARNING) for note in reached.notes]
-    warnings += [_link_warning(w) for w in plan.warnings]
-    parts += [b",".join(warnings), b'],"fallback":']
+    notes, ways = _kept(reached, _reach_json)
+    warnings = [_link_warning(w) for w in plan.warnings]
+    parts += [b",".join([notes, *warnings] if notes else warnings), b'],"fallback":']
     if fallback is None:
         parts.append(b"null")
     else:
@@ -94,8 +100,8 @@ def answer_json(composed: Composed) -> bytes:
         text = ([subject, b"\\n\\n", *body] if _joined(fallback.text, letter.subject, letter.body)
                 else [_inner(fallback.text)])
         parts += [b'{"mailto":"', fallback.mailto.encode("ascii"), b'","text":"', *text, b'"}']
-    parts += [b',"other_ways":[', b",".join([_kept(way, _OTHER_WAY) for way in reached.other_ways]),
-              b'],"send_by_platform":', _platform(*composed.platform), b"}"]
+    parts += [b',"other_ways":[', ways, b'],"send_by_platform":', _platform(*composed.platform),
+              b"}"]
     return b"".join(parts)
 
 
@@ -131,8 +137,17 @@ def _joined(text: str, subject: str, body: str) -> bool:
 
 def _link_warning(warning: LinkWarning) -> bytes:
     # As Warning's serializer writes it: the same fields in the same order, tuples as lists.
-    return to_json({"code": warning.code, "message": warning.message, "links": warning.links,
-                    "clients": warning.clients})
+    head, tail = _warning_frame(warning.code, warning.links, warning.clients)
+    return b"".join((head, to_json(warning.message), tail))
+
+
+@lru_cache(maxsize=256)  # a code and which links and clients fail: at most 2**7 sets
+def _warning_frame(
+    code: str, links: tuple[str, ...], clients: tuple[str, ...]
+) -> tuple[bytes, bytes]:
+    """A link warning's JSON around its message (which has the letter's lengths in it)."""
+    head = to_json({"code": code})[:-1] + b',"message":'
+    return head, b',"links":' + to_json(links) + b',"clients":' + to_json(clients) + b"}"
 
 
 @lru_cache(maxsize=16)  # a flag and a reason code: a handful of answers
@@ -140,16 +155,24 @@ def _platform(possible: bool, reason: str | None) -> bytes:
     return to_json({"possible": possible, "reason": reason})
 
 
-def _kept(model: Embassy | OtherWay | Warning, adapter: TypeAdapter[Any]) -> bytes:
-    """The JSON of one of the directory's objects, written once."""
-    kept = _KEPT.get(id(model))
-    if kept is not None and kept[0] is model:
-        return kept[1]
+def _kept(thing: K, write: Callable[[K], J]) -> J:
+    """What `write` gives for one of the directory's objects (or a `Reach` of them), written
+    once: they are immutable, and shared by every letter to that embassy."""
+    kept = _KEPT.get(id(thing))
+    if kept is not None and kept[0] is thing:
+        return cast(J, kept[1])
     if len(_KEPT) >= _KEPT_MAX:
         _KEPT.clear()
-    written = adapter.dump_json(model)
-    _KEPT[id(model)] = (model, written)
+    written = write(thing)
+    _KEPT[id(thing)] = (thing, written)
     return written
+
+
+def _reach_json(reached: Reach) -> tuple[bytes, bytes]:
+    """The warnings about an embassy's addresses and its other ways in, each list's items'
+    JSON joined by commas: the same for every letter with that `Reach` (see `reach`)."""
+    notes = b",".join([_kept(note, _WARNING.dump_json) for note in reached.notes])
+    return notes, b",".join([_kept(way, _OTHER_WAY.dump_json) for way in reached.other_ways])
 
 
 def _json_as_is(url: str) -> bool:

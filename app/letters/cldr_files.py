@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).resolve().parents[2] / "data"
+from app import paths
+
+DATA = paths.DATA
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,10 +82,11 @@ def letter_for(campaign: Campaign, language: str, req: ComposeRequest, embassy: 
         signature=req.signature,
         gender=sender.gender,
         bilingual=req.bilingual,
+        # Only a bilingual letter has a Russian half to name the countries in.
         russian_country_names=(
             country_name(sender.country, "ru"),
             country_name(embassy.country, "ru") or embassy.country,
-        ),
+        ) if req.bilingual else None,
     )
     return apply_edit(campaign, letter, req.subject, req.body)
 
@@ -108,9 +109,8 @@ def compose_parts(ctx: Context, req: ComposeRequest) -> "Composed":
     chosen = reached.chosen
     links = plan = None
     if chosen.to:
-        links = build_links(
-            chosen.to, letter.subject, letter.body, fixed=campaign.fixed_lines, parts=letter.parts
-        )
+        links = build_links(chosen.to, letter.subject, letter.body, fixed=campaign.fixed_lines,
+                            parts=letter.parts, known=letter.known)
         plan = plan_links(links, letter.body, letter.subject, chosen.to)
     platform = (
         campaign.platform_send and chosen.blocked is None,

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 import idna
 
-from app.campaigns.models import is_paragraphs
+from app.campaigns.models import each_known, is_paragraphs, known_pieces
 
 LinkName = Literal["mailto", "gmail", "outlook", "yahoo"]
 LINK_NAMES: Final[tuple[LinkName, ...]] = ("mailto", "gmail", "outlook", "yahoo")
@@ -117,11 +117,13 @@ def build_links(
     *,
     fixed: Collection[str] = frozenset(),
     parts: Sequence[str] = (),
+    known: Sequence[Sequence[str]] = (),
 ) -> Links:
     """Every link for one letter. `body` uses "\\n" (a "\\r\\n" or lone "\\r" is a break too).
 
     `fixed`: lines that are the campaign's own wording, never the person's (see
-    `encoded_lines`). `parts`: the body's paragraphs, when known (see `_body_lines`). Raises
+    `encoded_lines`). `parts`: the body's paragraphs, when known, and `known` the campaign's
+    text in each (`Letter.known`, see `_body_lines`). Raises
     ValueError when the subject or an address holds a line break (§5: breaks belong only in
     the body) or an address is not one.
     """
@@ -131,7 +133,7 @@ def build_links(
     # Each value is encoded once for all four links; the body is the long part, its lines
     # joined by an encoded LF for webmail and an encoded CRLF for the mailto (§5: line
     # breaks in a mailto body MUST be %0D%0A).
-    subject_q, body_lines = encode_text(subject, fixed), _body_lines(body, fixed, parts)
+    subject_q, body_lines = encode_text(subject, fixed), _body_lines(body, fixed, parts, known)
     body_q = "%0A".join(body_lines)
     # Webmail: "," between addresses is data there, %2C.
     head = f"to={encode(','.join(recipients))}"
@@ -152,33 +154,50 @@ def encode_text(text: str, fixed: Collection[str] = frozenset()) -> str:
     return "%0A".join(encoded_lines(text, fixed))
 
 
-def encoded_lines(text: str, fixed: Collection[str] = frozenset()) -> list[str]:
+def encoded_lines(
+    text: str, fixed: Collection[str] = frozenset(), known: Sequence[str] = ()
+) -> list[str]:
     """Each line of `text` ("\\n" breaks) encoded: encoding is per character, so the lines
     joined by %0A are `encode(text)`, and joined by %0D%0A the text with CRLF breaks (§5).
     A line in `fixed` is the campaign's own wording: its encoding is kept for the next
-    letter. Other lines may be the person's and are never kept."""
+    letter. Other lines may be the person's and are never kept; in those, the campaign's
+    text among `known` (the literals of the wording they were rendered from) is encoded once
+    for all letters and only the rest anew (`encode_known`)."""
+    fresh = encode if not known else lambda line: encode_known(line, known)
     return [
-        _encode_fixed(line) if line in fixed else encode(line) if line else ""
+        _encode_fixed(line) if line in fixed else fresh(line) if line else ""
         for line in text.split("\n")
     ]
 
 
-def _body_lines(body: str, fixed: Collection[str], parts: Sequence[str]) -> list[str]:
+def encode_known(text: str, known: Sequence[str]) -> str:
+    """`encode(text)`, the pieces of `text` that are one of `known` (campaign wording only)
+    encoded once and kept: a paragraph around the person's city is mostly the campaign's,
+    and text beyond ASCII is encoded octet by octet through a table (for ASCII text too,
+    encoding only the gaps costs less than replacing through the whole line, callgrind)."""
+    return "".join(known_pieces(text, known, encode, _encode_fixed))
+
+
+def _body_lines(
+    body: str, fixed: Collection[str], parts: Sequence[str], known: Sequence[Sequence[str]] = ()
+) -> list[str]:
     """`encoded_lines(lf_line_breaks(body), fixed)`, paragraph by paragraph when `parts` are
     the body's paragraphs: a paragraph that is one of the campaign's lines is looked up whole,
-    without splitting the body and hashing each of its lines anew (a tenth of a compose).
+    without splitting the body and hashing each of its lines anew (a tenth of a compose), and
+    the others' lines with their paragraph's `known` literals (one for each part, or none).
     Splitting "p1\\n\\np2" at "\\n" gives p1's lines, "", then p2's: the same lines."""
     if "\r" in body or not is_paragraphs(parts, body):
         return encoded_lines(lf_line_breaks(body), fixed)
     lines: list[str] = []
-    for part in parts:
+    for part, literals in zip(parts, each_known(parts, known), strict=True):
         if lines:
             lines.append("")
         if part in fixed and "\n" not in part:  # one line, the campaign's
             lines.append(_encode_fixed(part))
         else:
-            lines += encoded_lines(part, fixed)
+            lines += encoded_lines(part, fixed, literals)
     return lines
+
 
 
 @lru_cache(maxsize=8192)  # only ever campaign wording, which is loaded once: bounded anyway

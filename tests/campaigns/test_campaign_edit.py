@@ -26,9 +26,11 @@ def test_edit_of_one_part_keeps_the_other(campaign: Campaign) -> None:
 
 
 def test_an_edited_body_has_no_rendered_paragraphs(campaign: Campaign) -> None:
-    rendered = replace(LETTER, parts=("Rendered body",))
+    rendered = replace(LETTER, parts=("Rendered body",), known=(("Rendered",),))
     assert apply_edit(campaign, rendered, None, "Mine").parts == ()
+    assert apply_edit(campaign, rendered, None, "Mine").known == ()
     assert apply_edit(campaign, rendered, "Mine", None).parts == ("Rendered body",)
+    assert apply_edit(campaign, rendered, "Mine", None).known == (("Rendered",),)
 
 
 def test_edit_is_data_not_template(campaign: Campaign) -> None:

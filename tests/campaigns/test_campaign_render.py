@@ -409,6 +409,28 @@ def test_fixed_lines_are_the_campaigns_own_lines_only(campaign: Campaign) -> Non
     assert not any(line.startswith("I write from") for line in campaign.fixed_lines)
 
 
+def test_a_wording_with_markup_keeps_its_literals_in_order() -> None:
+    env = make_environment()
+    wording = compile_wording(env, "x", "I am writing to you{% if sender.city %} from the town "
+                              "of {{ sender.city }}{% endif %}, about a case.\tTabbed text here"
+                              " and {{ embassy.city }} and then the rest of it.")
+    # Short ones, and one with a tab (tidied away in the letter), are not looked for.
+    assert wording.literals == ("I am writing to you", " from the town of ",
+                                " and then the rest of it.")
+    assert compile_wording(env, "y", "Plain text long enough.").literals == ()  # fixed
+
+
+def test_each_paragraph_comes_with_its_wording_s_literals(campaign: Campaign) -> None:
+    for variant in range(0, COUNT, 17):
+        for note in (None, "My own words"):
+            letter = compose(campaign, variant=variant, note=note, bilingual=True)
+            assert len(letter.known) == len(letter.parts)
+            for part, known in zip(letter.parts, letter.known, strict=True):
+                assert all(literal in part for literal in known)
+    first = compose(campaign, variant=0)  # "I write from ... to the embassy in ..."
+    assert first.known[1] == (" to the embassy in ",)
+
+
 @pytest.mark.parametrize("source", ["{{ sender.__class__ }}", "{{ embassy.__slots__ }}",
                                     "{{ sender.__init__.__globals__ }}"])
 def test_the_sandbox_still_guards_a_place_s_other_attributes(source: str) -> None:

@@ -14,6 +14,7 @@ from app.letters.links import (
     build_links,
     decode_mailto,
     encode,
+    encode_known,
     encode_text,
     lf_line_breaks,
     mailto_url,
@@ -175,19 +176,44 @@ def test_fixed_lines_change_no_link(to: list[str], cc: list[str], subject: str, 
     assert links.bodyless_mailto == mailto_url(recipients, subject, None, copies)
 
 
-@settings(max_examples=200)
+def cut_up(text: str, data: st.DataObject) -> list[str]:
+    """Pieces of `text` as a campaign's literals may be: substrings, in order or not, and
+    strings it does not hold."""
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    chosen = data.draw(st.lists(st.sampled_from([*pieces, "x", "%20", "д"]), max_size=6))
+    return [piece for piece in chosen if piece]
+
+
+@settings(max_examples=300)
+@given(text=texts(TRICKY, NO_BREAKS, max_size=200), data=st.data())
+def test_encode_known_is_plain_encode(text: str, data: st.DataObject) -> None:
+    # The encodings kept for the campaign's literals, and those of the gaps, joined: the
+    # text's own, whatever the literals are, found or not, in order or not.
+    known = cut_up(text, data)
+    assert encode_known(text, known) == encode(text)
+    assert encode_known(text, known) == encode(text)  # the literals' kept encodings now
+
+
+@settings(max_examples=300)
 @given(to=addresses, subject=one_line, parts=st.lists(body_text, min_size=1, max_size=5),
        data=st.data())
-def test_paragraphs_given_change_no_link(
+def test_what_compose_passes_changes_no_link(
     to: list[str], subject: str, parts: list[str], data: st.DataObject
 ) -> None:
-    # What compose passes: the rendered paragraphs, some of them the campaign's own lines.
+    # What compose passes: the rendered paragraphs, some of them the campaign's own lines
+    # (`fixed`), each with the literals of its wording (`known`).
     body = "\n\n".join(parts)
     fixed = frozenset(data.draw(st.lists(st.sampled_from(parts), max_size=len(parts))))
+    known = [cut_up(part, data) for part in parts]
     plain = build_links(to, subject, body)
     assert build_links(to, subject, body, fixed=fixed, parts=parts) == plain
-    # Paragraphs that are not the body's (an edited letter) are not used.
+    assert build_links(to, subject, body, parts=parts, known=known) == plain
+    assert build_links(to, subject, body, fixed=fixed, parts=parts, known=known) == plain
+    # Paragraphs that are not the body's (an edited letter), or literals that do not pair
+    # up with them, are not used.
     assert build_links(to, subject, body, fixed=fixed, parts=[*parts, "x"]) == plain
+    assert build_links(to, subject, body, parts=parts, known=known[1:]) == plain
 
 
 # ---------------------------------------------------------------- concrete cases

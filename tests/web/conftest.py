@@ -21,13 +21,24 @@ import pytest
 import pytest_asyncio
 import uvicorn
 from fastapi import FastAPI
-from playwright.async_api import Browser, BrowserContext, Page, Playwright, async_playwright
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    async_playwright,
+    expect,
+)
 
 from app.main import create_app
 from app.services import Services
 from app.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
+# An assertion waits up to this long for the page, as every action does (below): at the
+# default 5 s, a widget answer on a 2-core machine loaded by the rest of the suite came late.
+WAIT_MS = 10_000
+expect.set_options(timeout=WAIT_MS)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -162,7 +173,7 @@ async def new_context(browser: Browser, **options: Any) -> BrowserContext:
         viewport=options.pop("viewport", {"width": 900, "height": 1400}),
         **options,
     )
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(WAIT_MS)
     # Only loopback is reachable from tests: a webmail link or an embassy's website opened
     # by the widget is answered here, locally, so the test still sees the URL it opened.
     await context.route(OUTSIDE, lambda route: route.fulfill(body="outside: not fetched"))
