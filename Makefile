@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-native: $(STAMP)  ## compile the lookup's hot modules with mypyc (app/native.py); skipped without a C compiler
+native: $(STAMP)  ## compile the lookup's and compose's hot modules with mypyc (app/native.py); skipped without a C compiler
 	$(PY) -m scripts.build_native
 
 run: native  ## start the service on the embedded default

@@ -9,7 +9,7 @@ helpers below rather than through more dependencies: FastAPI walks every sub-dep
 every request, cached or not, and that walk was the largest part of a compose request.
 """
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 
@@ -20,6 +20,7 @@ from app.directory.directory import Directory
 from app.geo.resolve import Geo
 from app.headers import header
 from app.partners.deps import partner_of
+from app.request_state import once_per_request
 from app.resources import Resources
 from app.services import Services
 from app.settings import Settings
@@ -59,21 +60,13 @@ async def get_campaigns(services: ServicesDep) -> CampaignRegistry:
 
 def client_ip_of(request: Request) -> str | None:
     """The client's address (X-Forwarded-For only from trusted proxies), once per request."""
-    # Kept in the scope's "state", the dict `request.state` reads and writes, read here
-    # directly: through `request.state` a miss raised and caught an AttributeError and a
-    # hit ran Starlette's `State.__getattr__` in Python (~9K instructions, twice a compose).
-    state: dict[str, Any] = request.scope.setdefault("state", {})
-    if _CLIENT_IP in state:
-        known: str | None = state[_CLIENT_IP]
-        return known
+    return once_per_request(request, "client_ip", lambda: _client_ip(request))
+
+
+def _client_ip(request: Request) -> str | None:
     peer = request.client.host if request.client else None
     proxies = services_of(request).settings.trusted_proxies
-    found = client_ip(peer, header(request, "x-forwarded-for"), proxies)
-    state[_CLIENT_IP] = found
-    return found
-
-
-_CLIENT_IP = "client_ip"  # as `request.state.client_ip`
+    return client_ip(peer, header(request, "x-forwarded-for"), proxies)
 
 
 async def get_client_ip(request: Request) -> str | None:

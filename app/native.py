@@ -69,7 +69,7 @@ def read_manifest(out: Path = OUT) -> dict[str, Any] | None:
     return manifest if isinstance(manifest, dict) and manifest.get("sources") else None
 
 
-@cache  # once per process: both packages ask, and the answer cannot change under them
+@cache  # once per process: each package asks, and the answer cannot change under them
 def active() -> bool:
     """True when the compiled modules are current and wanted."""
     if os.environ.get("LETTERS_NATIVE", "on").lower() == "off":

@@ -1,4 +1,5 @@
-"""Compile the lookup's hot modules (app/native.py: MODULES) with mypyc into build/native.
+"""Compile the hot modules of a lookup and a compose (app/native.py: MODULES) with mypyc
+into build/native.
 
 `make native` runs this (`python -m scripts.build_native`); `make run`, `make test` and the
 benches run `make native` first. It does nothing while the build is current. Without a C

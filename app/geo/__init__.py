@@ -2,5 +2,5 @@
 
 from app.native import compiled_first
 
-# Compiled copies of the lookup's hot modules, when built and current (app/native.py).
+# Compiled copies of the hot modules, when built and current (app/native.py).
 __path__ = compiled_first(__path__, __name__)

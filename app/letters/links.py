@@ -199,7 +199,6 @@ def _body_lines(
     return lines
 
 
-
 @lru_cache(maxsize=8192)  # only ever campaign wording, which is loaded once: bounded anyway
 def _encode_fixed(line: str) -> str:
     return encode(line)

@@ -4,13 +4,14 @@
 hop (see app/deps.py); the key check is one HMAC on data held in memory.
 """
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
 from app.partners.runtime import PartnerRuntime
 from app.partners.snapshot import PartnerRecord
+from app.request_state import once_per_request
 
 API_KEY_HEADER = "X-API-Key"
 api_key = APIKeyHeader(
@@ -42,19 +43,12 @@ def partner_of(request: Request) -> PartnerRecord | None:
     id call this instead of depending on `current_partner`: FastAPI walks every
     sub-dependency on every use, cached or not, and that walk was most of a compose request.
     """
-    # In the scope's "state", the dict `request.state` reads and writes, read directly: see
-    # app.deps.client_ip_of (a compose request asks three times).
-    state: dict[str, Any] = request.scope.setdefault("state", {})
-    if _PARTNER in state:
-        known: PartnerRecord | None = state[_PARTNER]
-        return known
+    return once_per_request(request, "partner", lambda: _partner(request))
+
+
+def _partner(request: Request) -> PartnerRecord | None:
     key = request.headers.get(API_KEY_HEADER) or None  # as APIKeyHeader(auto_error=False)
-    partner = partners_of(request).authenticate(key) if key else None
-    state[_PARTNER] = partner
-    return partner
-
-
-_PARTNER = "partner"  # as `request.state.partner`
+    return partners_of(request).authenticate(key) if key else None
 
 
 async def current_partner(
