@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_tls: Literal["none", "starttls", "tls"] = "none"
     smtp_timeout: float = Field(30.0, description="Seconds for an SMTP conversation.")
+    smtp_max_unanswered: int = Field(
+        2, ge=1, description="Messages per worker whose end of data may await the relay's "
+        "answer at once: the most a crash can send twice.",
+    )
     from_email: str = Field("letters@localhost", description="The platform's sender address.")
     from_name: str = Field("Embassy Letters", description="The platform's sender name.")
     require_confirmation: bool = Field(True, description="Double opt-in before sending.")

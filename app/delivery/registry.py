@@ -72,6 +72,7 @@ def _smtp(settings: Settings, http: httpx.AsyncClient) -> Provider:
         username=settings.smtp_username,
         password=password,
         timeout=settings.smtp_timeout,
+        unanswered=settings.smtp_max_unanswered,
     )
     return SmtpProvider(config)
 

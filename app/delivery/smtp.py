@@ -14,6 +14,7 @@ from typing import Literal
 
 import aiosmtplib
 
+from app.delivery.final_dot import PacedSMTP
 from app.delivery.mime import envelope_recipients, smtp_address, to_mime
 from app.delivery.provider import (
     Accepted,
@@ -33,6 +34,7 @@ class SmtpConfig:
     username: str | None = None
     password: str | None = None
     timeout: float = 30.0
+    unanswered: int = 2  # messages whose final dot may await the relay's answer at once
 
 
 class SmtpProvider:
@@ -40,7 +42,8 @@ class SmtpProvider:
 
     The relay's 250 to DATA is its acceptance (RFC 5321 §4.1.1.4): `send` returns then and
     says QUIT in the background, so recording the acceptance never waits for a round trip
-    that decides nothing (it is the duplicate window, see README)."""
+    that decides nothing (it is the duplicate window, see README). At most
+    `config.unanswered` final dots await their answer at once (delivery/final_dot.py)."""
 
     name = "smtp"
 
@@ -50,6 +53,8 @@ class SmtpProvider:
         self.tls_context = tls_context or ssl.create_default_context()
         self.closing: set[asyncio.Task[None]] = set()
         self.local_hostname: str | None = None  # for EHLO: looked up once, not per message
+        # The most a crash can send twice (delivery/final_dot.py).
+        self.unanswered = asyncio.Semaphore(config.unanswered)
 
     async def send(self, email: OutgoingEmail) -> Accepted:
         message = to_mime(email)  # before connecting: a relay's session is not held open
@@ -77,9 +82,10 @@ class SmtpProvider:
         _raise_for_refused(email, refused)
         return Accepted(provider_message_id=email.message_id)
 
-    def _client(self, local_hostname: str) -> aiosmtplib.SMTP:
+    def _client(self, local_hostname: str) -> PacedSMTP:
         config = self.config
-        return aiosmtplib.SMTP(
+        return PacedSMTP(
+            unanswered=self.unanswered,
             hostname=config.host,
             port=config.port,
             local_hostname=local_hostname,

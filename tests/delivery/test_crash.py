@@ -10,6 +10,7 @@ bench/bench_crash.py for those)."""
 
 import asyncio
 import signal
+import threading
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from email import message_from_bytes, policy
@@ -75,6 +76,15 @@ async def wait_for(handler: RelayHandler, at_least: int, process: object) -> Non
         await asyncio.sleep(0.025)
 
 
+async def drained(database: Database) -> None:
+    """Until the outbox is empty (a deadline of two minutes, for a broken worker)."""
+    for _ in range(2400):
+        async with database.begin() as session:
+            if not await session.scalar(select(func.count()).select_from(OutboxRow)):
+                return
+        await asyncio.sleep(0.05)
+
+
 async def test_killed_workers_lose_nothing_and_duplicate_only_what_was_in_the_window(
     queued: Harness, relay: tuple[RelayHandler, int], database_url: str, tmp_path: Path
 ) -> None:
@@ -105,12 +115,7 @@ async def test_killed_workers_lose_nothing_and_duplicate_only_what_was_in_the_wi
         recorded_at_kill |= recorded
     final = start_worker(env, log)
     try:
-        for _ in range(2400):
-            async with queued.resources.database.begin() as session:
-                left = await session.scalar(select(func.count()).select_from(OutboxRow))
-            if left == 0:
-                break
-            await asyncio.sleep(0.05)
+        await drained(queued.resources.database)
     finally:
         final.send_signal(signal.SIGTERM)
         assert final.wait(timeout=60) == 0
@@ -128,3 +133,46 @@ async def test_killed_workers_lose_nothing_and_duplicate_only_what_was_in_the_wi
     print(f"\n{LETTERS} letters, {kills} kills, {sum(extra.values())} duplicates; "
           f"{sum(open_at_kill.values())} in flight unrecorded at the kills, "
           f"{len(recorded_at_kill)} accepted and recorded (finished without resending)")
+
+
+UNANSWERED = 2
+
+
+async def test_a_crash_sends_twice_at_most_the_unanswered_limit(
+    queued: Harness, relay: tuple[RelayHandler, int], database_url: str, tmp_path: Path
+) -> None:
+    """A relay that has every message's body but is slow to answer its end of data: the
+    worker holds back all final dots but `LETTERS_SMTP_MAX_UNANSWERED`. Killed then, the
+    relay keeps those (it had their dots) and drops the rest (their end of data never
+    came); the next worker sends every letter, just those a second time."""
+    handler, port = relay
+    handler.hold = threading.Event()
+    for i in range(CONCURRENCY):
+        body = send_body(personal_note=f"Letter number {i}")
+        assert (await queued.client.post("/v1/letters", json=body)).status_code == 202
+    env = worker_env(database_url, port, LETTERS_WORKER_CONCURRENCY=str(CONCURRENCY),
+                     LETTERS_SMTP_MAX_UNANSWERED=str(UNANSWERED),
+                     LETTERS_WORKER_LEASE_SECONDS="2")
+    log = tmp_path / "worker.log"
+    process = start_worker(env, log)
+    try:
+        await handler.enveloped_sessions(CONCURRENCY)  # every conversation under way
+        await handler.arrived(UNANSWERED)
+        await asyncio.sleep(0.5)  # room for the other dots, were they not held back
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    finally:
+        handler.hold.set()
+    in_doubt = message_ids(handler)
+    assert len(in_doubt) == UNANSWERED, log.read_text()[-2000:]
+
+    final = start_worker(env, log)
+    try:
+        await handler.arrived(CONCURRENCY + UNANSWERED)
+        await drained(queued.resources.database)
+    finally:
+        final.send_signal(signal.SIGTERM)
+        assert final.wait(timeout=60) == 0
+    seen = message_ids(handler)
+    assert len(seen) == CONCURRENCY
+    assert {mid for mid, n in seen.items() if n > 1} == set(in_doubt)

@@ -37,12 +37,14 @@ async def test_smtp_takes_its_settings() -> None:
         smtp_username="relay",
         smtp_password="pw",
         smtp_timeout=3.0,
+        smtp_max_unanswered=5,
     )
     async with httpx.AsyncClient() as http:
         provider = make_provider(settings, http)
     assert isinstance(provider, SmtpProvider)
     assert provider.config.port == 2525 and provider.config.tls == "starttls"
     assert provider.config.password == "pw" and provider.config.timeout == 3.0
+    assert provider.config.unanswered == 5
 
 
 async def test_webhook_for_a_name_that_is_not_ours(http: httpx.AsyncClient) -> None:

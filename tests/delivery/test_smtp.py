@@ -52,8 +52,10 @@ def provider(
     username: str | None = None,
     password: str | None = None,
     tls_context: ssl.SSLContext | None = None,
+    unanswered: int = 2,
 ) -> SmtpProvider:
-    config = SmtpConfig("127.0.0.1", port, tls, username, password, timeout=5.0)
+    config = SmtpConfig("127.0.0.1", port, tls, username, password, timeout=5.0,
+                        unanswered=unanswered)
     OPENED.append(SmtpProvider(config, tls_context=tls_context))
     return OPENED[-1]
 
@@ -82,6 +84,39 @@ async def test_plain_relay_gets_the_message_and_our_id_comes_back(
     assert parsed["Message-ID"] == "<0f3a9c.letter@platform.example>"
     assert parsed["Subject"] == "Обращение в защиту политзаключённого"
     assert not got.tls
+
+
+async def test_an_end_of_data_waits_while_another_awaits_its_answer(
+    relay: RelayHandler, plain_port: int
+) -> None:
+    """With one place, a message's final dot goes only once the relay has answered the one
+    before: a crash meanwhile could send one message twice, not all three. The rest of each
+    conversation (up to its body) does not wait."""
+    relay.hold = threading.Event()
+    smtp = provider(plain_port, unanswered=1)
+    sends = [asyncio.create_task(smtp.send(letter(message_id=f"<{i}.letter@platform.example>")))
+             for i in range(3)]
+    try:
+        await relay.enveloped_sessions(3)  # every conversation past RCPT
+        await relay.arrived(1)
+        await asyncio.sleep(0.5)  # room for the others' dots, were they not held back
+        assert len(relay.messages) == 1
+    finally:
+        relay.hold.set()
+    await asyncio.gather(*sends)
+    assert len({m.parsed()["Message-ID"] for m in relay.messages}) == 3
+
+
+async def test_lines_that_begin_with_a_period_arrive_as_written(
+    relay: RelayHandler, plain_port: int
+) -> None:
+    """The body goes apart from its final dot, transparent as RFC 5321 §4.5.2 says: a line
+    that is only a period does not end the message early, and none loses its period."""
+    text = "First line\n.\n..two\n.leading\nlast\n"
+    await provider(plain_port).send(letter(text=text, html=None))
+    (got,) = relay.messages
+    body = got.parsed().get_body(("plain",))
+    assert body is not None and body.get_content().replace("\r\n", "\n") == text
 
 
 async def test_starttls_with_auth(cert: LoopbackCert, tmp_path: Path, relay: RelayHandler) -> None:

@@ -1,7 +1,10 @@
 """An SMTP relay on loopback (aiosmtpd in its own thread) that records what it accepted.
 
 It can be told to refuse: a reply per recipient at RCPT, or one reply for DATA, so tests see
-the 421/451/550 a real relay gives. Reused by the delivery benchmarks (messages are counted).
+the 421/451/550 a real relay gives; or to hold its answers to end of data (`hold`), as a
+relay slow to answer does: it has the message (and delivers it, whatever happens to the
+sender), the 250 comes once `hold` is set. Reused by the delivery benchmarks (messages are
+counted).
 """
 
 import asyncio
@@ -9,7 +12,7 @@ import socket
 import ssl
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -42,17 +45,30 @@ class RelayHandler:
     data_reply: str | None = None
     messages: list[Delivered] = field(default_factory=list)
     quits: int = 0  # sessions the client ended with QUIT
+    hold: threading.Event | None = None  # set: the held answers to end of data go
+    enveloped: set[int] = field(default_factory=set)  # sessions that reached RCPT
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def arrived(self, count: int) -> list[Delivered]:
-        """Wait until the relay holds `count` messages (the deadline is for a broken sender,
-        not a speed claim)."""
+        """Wait until the relay holds `count` messages."""
+        await self._until(lambda: len(self.messages) >= count,
+                          lambda: f"the relay got {len(self.messages)} of {count} messages")
+        with self.lock:
+            return list(self.messages)
+
+    async def enveloped_sessions(self, count: int) -> None:
+        """Wait until `count` sessions have come as far as RCPT."""
+        await self._until(lambda: len(self.enveloped) >= count,
+                          lambda: f"{len(self.enveloped)} of {count} sessions reached RCPT")
+
+    async def _until(self, met: Callable[[], bool], failure: Callable[[], str]) -> None:
+        """The deadline (30 s) is for a broken sender, not a speed claim."""
         for _ in range(600):
             with self.lock:
-                if len(self.messages) >= count:
-                    return list(self.messages)
+                if met():
+                    return
             await asyncio.sleep(0.05)
-        raise AssertionError(f"the relay got {len(self.messages)} of {count} messages")
+        raise AssertionError(failure())
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
@@ -61,6 +77,8 @@ class RelayHandler:
         if reply is not None:
             return reply
         envelope.rcpt_tos.append(address)
+        with self.lock:
+            self.enveloped.add(id(session))
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -76,6 +94,8 @@ class RelayHandler:
         )
         with self.lock:
             self.messages.append(delivered)
+        while self.hold is not None and not self.hold.is_set():
+            await asyncio.sleep(0.01)
         return "250 2.0.0 Message accepted for delivery"
 
     async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
