@@ -1,11 +1,12 @@
 """Exactly-once under kill -9: 500 letters, a real `python -m app worker` killed with SIGKILL
 at random moments and restarted until every letter is out, counted at an aiosmtpd relay.
 
-`python -m bench.bench_crash [--letters 500] [--kills 5] [--concurrency 32] [--seed N]
-[--database URL]` prints letters, kills, lost, duplicated, and how many e-mails the killed
-workers held without a recorded acceptance (the only ones that can come twice), on SQLite and
-on a fresh PostgreSQL database (as bench_delivery: skipped if the server is not there), or
-on the one database given.
+`python -m bench.bench_crash [--letters 500] [--kills 5] [--concurrency 32] [--unanswered K]
+[--seed N] [--database URL]` prints letters, kills, lost, duplicated, how many e-mails the
+killed workers held without a recorded acceptance (the only ones that can come twice), and
+the ceiling on duplicates (each kill: those, but at most K, LETTERS_SMTP_MAX_UNANSWERED), on
+SQLite and on a fresh PostgreSQL database (as bench_delivery: skipped if the server is not
+there), or on the one database given.
 """
 
 import argparse
@@ -30,6 +31,7 @@ from tests.fakes.smtp_relay import RelayHandler, running_relay
 from tests.fakes.worker_process import held_by, owned_by, start_worker, worker_env
 
 LEASE_SECONDS = "2"  # short, so a killed worker's e-mails come back soon
+UNANSWERED = Settings.model_fields["smtp_max_unanswered"].default
 
 
 async def _outbox_left(database: Database) -> int:
@@ -44,15 +46,16 @@ async def _held_unrecorded(database: Database, pid: int) -> int:
 
 async def crash_run(
     url: str, handler: RelayHandler, port: int, letters: int, kills: int,
-    concurrency: int, rng: random.Random, log: Path,
+    concurrency: int, unanswered: int, rng: random.Random, log: Path,
 ) -> dict[str, int]:
     database = Database.connect(url)
     try:
         await migrate(database)
         await _store(Settings(database_url=url), letters)
         env = worker_env(url, port, LETTERS_WORKER_CONCURRENCY=str(concurrency),
-                         LETTERS_WORKER_LEASE_SECONDS=LEASE_SECONDS)
-        done_kills = held = 0
+                         LETTERS_WORKER_LEASE_SECONDS=LEASE_SECONDS,
+                         LETTERS_SMTP_MAX_UNANSWERED=str(unanswered))
+        done_kills = held = ceiling = 0
         while done_kills < kills and await _outbox_left(database):
             process = start_worker(env, log)
             before = len(handler.messages)
@@ -71,7 +74,9 @@ async def crash_run(
             process.send_signal(signal.SIGKILL)
             process.wait()
             done_kills += 1
-            held += await _held_unrecorded(database, process.pid)
+            unrecorded = await _held_unrecorded(database, process.pid)
+            held += unrecorded
+            ceiling += min(unrecorded, unanswered)
         final = start_worker(env, log)
         while await _outbox_left(database):
             await asyncio.sleep(0.05)
@@ -88,15 +93,16 @@ async def crash_run(
     return {
         "letters": letters, "kills": done_kills, "lost": len(stored - set(seen)),
         "duplicated": sum(n - 1 for n in seen.values()), "held_unrecorded": held,
+        "ceiling": ceiling,
     }
 
 
 def run(
     letters: int = 500, kills: int = 5, concurrency: int = 32, url: str | None = None,
-    seed: int | None = None,
+    seed: int | None = None, unanswered: int = UNANSWERED,
 ) -> dict[str, float]:
-    """The figures for `make bench`: per database, letters, kills, lost, duplicated and
-    held_unrecorded (the ceiling on duplicates)."""
+    """The figures for `make bench`: per database, letters, kills, lost, duplicated,
+    held_unrecorded and the ceiling on duplicates."""
     rng = random.Random(seed)
     figures: dict[str, float] = {}
     for database, made in _databases(url):
@@ -104,7 +110,8 @@ def run(
         with tempfile.TemporaryDirectory() as folder, made() as database_url, \
                 running_relay(handler) as port:
             counted = asyncio.run(crash_run(database_url, handler, port, letters, kills,
-                                            concurrency, rng, Path(folder) / "worker.log"))
+                                            concurrency, unanswered, rng,
+                                            Path(folder) / "worker.log"))
         for key, value in counted.items():
             figures[f"crash {database} c={concurrency} {key}"] = float(value)
     return figures
@@ -115,10 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--letters", type=int, default=500)
     parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--unanswered", type=int, default=UNANSWERED,
+                        help="LETTERS_SMTP_MAX_UNANSWERED for the worker")
     parser.add_argument("--seed", type=int, help="for kill moments that repeat")
     parser.add_argument("--database", help="a database URL (default: SQLite and PostgreSQL)")
     args = parser.parse_args(argv)
-    figures = run(args.letters, args.kills, args.concurrency, args.database, args.seed)
+    figures = run(args.letters, args.kills, args.concurrency, args.database, args.seed,
+                  args.unanswered)
     for name, value in figures.items():
         print(f"{name}: {value:.0f}")
     return 0
