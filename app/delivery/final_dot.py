@@ -4,7 +4,7 @@ messages are ever at a relay with their final dot sent and the relay's answer no
 Once a relay has a message's final dot it delivers it, even if the sender dies before it
 reads the 250 (RFC 5321 §4.1.1.4; RFC 1047 on the duplicates this causes). Those messages
 are the only ones a crash can send twice. Unbounded, they were every conversation that had
-reached its end at a relay slow to answer: kills during a busy relay's backlog sent up to 13
+reached its end at a relay slow to answer: kills during a busy relay's backlog sent up to 20
 of 32 twice. Bounded, a crash sends at most `unanswered` twice, however slow the relay is.
 Everything before the dot (connect, EHLO, MAIL, RCPT, DATA and the body) still runs for
 every conversation at once, and a crash there is harmless: a relay discards a message whose

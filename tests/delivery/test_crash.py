@@ -30,6 +30,7 @@ from tests.send_fixtures import Harness, harness_for, send_body
 LETTERS = 200
 CONCURRENCY = 8
 KILLS = 5
+UNANSWERED = 2  # LETTERS_SMTP_MAX_UNANSWERED of the last test
 
 
 @pytest.fixture
@@ -133,9 +134,6 @@ async def test_killed_workers_lose_nothing_and_duplicate_only_what_was_in_the_wi
     print(f"\n{LETTERS} letters, {kills} kills, {sum(extra.values())} duplicates; "
           f"{sum(open_at_kill.values())} in flight unrecorded at the kills, "
           f"{len(recorded_at_kill)} accepted and recorded (finished without resending)")
-
-
-UNANSWERED = 2
 
 
 async def test_a_crash_sends_twice_at_most_the_unanswered_limit(
