@@ -7,7 +7,7 @@ permanent (the letter fails with the reason). Nothing else may escape `send`.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from app.errors import AppError
 
@@ -68,6 +68,17 @@ class Provider(Protocol):
     async def send(self, email: OutgoingEmail) -> Accepted: ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class SentLookup(Protocol):
+    """A provider that can tell whether it already has a message, found by our Message-ID.
+
+    An attempt whose answer never came (a timeout, a reset, a worker killed mid-send) may
+    have reached the provider; the worker asks before any second attempt, and records what
+    is found instead of sending it again. None: the provider has no such message."""
+
+    async def find(self, email: OutgoingEmail) -> Accepted | None: ...
 
 
 EventStatus = Literal["delivered", "bounced", "failed", "complained"]

@@ -2,7 +2,8 @@
 
 Every step is its own short transaction, so a crash at any moment loses nothing: a claimed
 row whose worker dies is claimed again when its lease runs out. The one duplicate window is
-between the provider's answer and the one-statement write that records it (see README).
+between the provider's answer and the one-statement write that records it (see README);
+a provider that can be asked (SentLookup) closes it: a second attempt asks first.
 """
 
 import asyncio
@@ -27,8 +28,10 @@ from app.delivery.ledger import AUTO
 from app.delivery.outbox import Claimed
 from app.delivery.provider import (
     Accepted,
+    OutgoingEmail,
     PermanentSendError,
     Provider,
+    SentLookup,
     TransientSendError,
 )
 from app.delivery.sweeper import sweep
@@ -195,7 +198,7 @@ class Worker:
             if ready.email is None:
                 return
             try:
-                accepted = await self.provider.send(ready.email)
+                accepted = await self._send(item, ready.email)
             except TransientSendError as error:
                 await self._transient(item, error.reason, error.retry_after)
             except PermanentSendError as error:
@@ -208,6 +211,17 @@ class Worker:
             log.error("delivery_error", kind=item.kind, outbox_id=item.id,
                       error_type=type(error).__name__)
             await self._transient(item, f"internal error: {type(error).__name__}", None)
+
+    async def _send(self, item: Claimed, email: OutgoingEmail) -> Accepted:
+        """Send; but before a second attempt, a provider that can be asked (SentLookup) is
+        asked whether an earlier one reached it unanswered, and what it has is recorded."""
+        if item.attempts > 1 and isinstance(self.provider, SentLookup):
+            found = await self.provider.find(email)
+            if found is not None:
+                log.info("email_found_sent", kind=item.kind, outbox_id=item.id,
+                         attempt=item.attempts)
+                return found
+        return await self.provider.send(email)
 
     async def _record_sent(self, item: Claimed, accepted: Accepted) -> None:
         """The provider has the e-mail: from here on, sending it again would be a duplicate.

@@ -23,6 +23,7 @@ from app.db.database import Database
 from app.db.models import LetterRow, OutboxRow
 from app.services import Services
 from app.settings import Settings
+from tests.fakes.provider_servers import PostmarkServer
 from tests.fakes.smtp_relay import RelayHandler, running_relay
 from tests.fakes.worker_process import held_by, owned_by, start_worker, worker_env
 from tests.send_fixtures import Harness, harness_for, send_body
@@ -174,3 +175,43 @@ async def test_a_crash_sends_twice_at_most_the_unanswered_limit(
     seen = message_ids(handler)
     assert len(seen) == CONCURRENCY
     assert {mid for mid, n in seen.items() if n > 1} == set(in_doubt)
+
+
+async def test_a_provider_that_can_be_asked_gets_nothing_twice(
+    queued: Harness, database_url: str, tmp_path: Path
+) -> None:
+    """Postmark answering slowly: killed with every e-mail sent and none answered, the
+    worker leaves Postmark holding all of them. The next one asks before it sends again,
+    finds each, and records it: every letter once, whatever the moment of the kill."""
+    for i in range(CONCURRENCY):
+        body = send_body(personal_note=f"Letter number {i}")
+        assert (await queued.client.post("/v1/letters", json=body)).status_code == 202
+    log = tmp_path / "worker.log"
+    with PostmarkServer(delay=1.0) as fake:
+        env = worker_env(database_url, 0, LETTERS_WORKER_CONCURRENCY=str(CONCURRENCY),
+                         LETTERS_WORKER_LEASE_SECONDS="2", LETTERS_EMAIL_PROVIDER="postmark",
+                         LETTERS_POSTMARK_BASE_URL=fake.url,
+                         LETTERS_POSTMARK_SERVER_TOKEN=fake.token)
+        process = start_worker(env, log)
+        for _ in range(1200):  # a deadline: until every e-mail is on its way
+            if len(fake.received) >= CONCURRENCY or process.poll() is not None:
+                break
+            await asyncio.sleep(0.025)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        assert len(fake.received) == CONCURRENCY, log.read_text()[-2000:]
+        assert fake.searches == []
+        fake.behaviour.delay = 0.0  # and now it answers at once: a resend would go through
+        final = start_worker(env, log)
+        try:
+            await drained(queued.resources.database)
+        finally:
+            final.send_signal(signal.SIGTERM)
+            assert final.wait(timeout=60) == 0
+        sent = Counter(m.metadata["message_id"] for m in fake.messages)
+        asked = len(fake.searches)
+    async with queued.resources.database.begin() as session:
+        rows = (await session.execute(select(LetterRow.message_id, LetterRow.status))).all()
+    assert {status for _, status in rows} == {"sent"}
+    assert set(sent) == {mid for mid, _ in rows} and set(sent.values()) == {1}
+    assert asked == CONCURRENCY  # each found by asking, none sent again

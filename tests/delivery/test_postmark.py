@@ -8,10 +8,18 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from app.delivery.provider import DeliveryEvent, InvalidSignature, MalformedWebhook, WebhookRequest
+from app.delivery.provider import (
+    DeliveryEvent,
+    InvalidSignature,
+    MalformedWebhook,
+    PermanentSendError,
+    TransientSendError,
+    WebhookRequest,
+)
 from app.delivery.providers.postmark import PostmarkConfig, PostmarkProvider, parse_webhook
 from app.settings import Settings
 from tests.fakes.provider_servers import PostmarkServer
+from tests.fakes.smtp_relay import free_port
 
 from . import http_cases
 from .factory import EMBASSY, letter
@@ -29,6 +37,10 @@ def fake(server: PostmarkServer) -> PostmarkServer:
     server.behaviour.slow_seconds = 3.0
     server.received.clear()
     server.accepted.clear()
+    server.messages.clear()
+    server.searches.clear()
+    server.search_lag = 0.0
+    server.search_answer = "ok"
     return server
 
 
@@ -75,6 +87,49 @@ async def test_inactive_recipient_is_permanent_without_the_address(
 async def test_wrong_token_is_permanent(fake: PostmarkServer, http: httpx.AsyncClient) -> None:
     await http_cases.check_wrong_credentials(adapter(fake, http, token="wrong"))
     assert fake.accepted == []
+
+
+# Looking a message up (before a second attempt) by the Message-ID in its metadata.
+
+
+async def test_finds_a_sent_message_by_its_message_id(
+    fake: PostmarkServer, http: httpx.AsyncClient
+) -> None:
+    provider = adapter(fake, http)
+    await provider.send(letter(message_id="<other@platform.example>"))
+    sent = await provider.send(letter())
+    assert await provider.find(letter()) == sent
+    (query,) = fake.searches
+    assert query == {"count": "1", "offset": "0",
+                     "metadata_message_id": "<0f3a9c.letter@platform.example>"}
+
+
+async def test_a_message_never_sent_is_not_found(
+    fake: PostmarkServer, http: httpx.AsyncClient
+) -> None:
+    provider = adapter(fake, http)
+    await provider.send(letter(message_id="<other@platform.example>"))
+    assert await provider.find(letter()) is None
+    fake.search_lag = 60.0  # Postmark has it, its search not yet: found later, not now
+    await provider.send(letter())
+    assert await provider.find(letter()) is None
+
+
+async def test_a_failed_search_is_transient_and_a_wrong_token_permanent(
+    fake: PostmarkServer, http: httpx.AsyncClient
+) -> None:
+    await adapter(fake, http).send(letter())
+    fake.search_answer = "server_error"
+    with pytest.raises(TransientSendError, match="postmark 500"):
+        await adapter(fake, http).find(letter())
+    with pytest.raises(PermanentSendError, match="postmark 401"):
+        await adapter(fake, http, token="wrong").find(letter())
+
+
+async def test_a_search_nobody_answers_is_transient(http: httpx.AsyncClient) -> None:
+    config = PostmarkConfig("pm-token", f"http://127.0.0.1:{free_port()}", timeout=2.0)
+    with pytest.raises(TransientSendError, match="postmark connection"):
+        await PostmarkProvider(config, http).find(letter())
 
 
 # Webhooks: HTTP Basic auth on the webhook URL, one record per call.

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from sqlalchemy import event, select
 
@@ -19,9 +20,11 @@ from app.delivery.acceptances import Acceptance, Acceptances
 from app.delivery.dispatch import Pacing, Sent
 from app.delivery.ledger import Entry, Ledger
 from app.delivery.provider import Accepted, PermanentSendError, TransientSendError
+from app.delivery.providers.postmark import PostmarkConfig, PostmarkProvider
 from app.delivery.worker import Worker, WorkerConfig
 from app.services import Services
 from app.settings import Settings
+from tests.fakes.provider_servers import PostmarkServer
 from tests.fakes.worker_process import held_by
 from tests.send_fixtures import BERN, PERSON, Harness, harness_for, send_body
 
@@ -483,3 +486,66 @@ async def test_office_hours_hold_letters_until_the_embassy_opens(queued: Harness
     clock.now = monday.astimezone(UTC) + timedelta(seconds=1)
     assert await w.run_once() == 1
     assert len(queued.provider.to(BERN)) == 1
+
+
+# A second attempt at a provider that can be asked (Postmark) asks first.
+
+
+def postmark_worker(
+    harness: Harness, clock: Clock, fake: PostmarkServer, http: httpx.AsyncClient,
+    timeout: float = 5.0,
+) -> Worker:
+    provider = PostmarkProvider(PostmarkConfig(fake.token, fake.url, timeout), http)
+    dispatch = harness.resources.worker.dispatch
+    return Worker(dispatch.database, provider, dispatch, WorkerConfig(), clock=clock)
+
+
+async def accepted_by_then(fake: PostmarkServer, count: int) -> None:
+    for _ in range(200):  # a deadline, not a timing assertion
+        if len(fake.messages) >= count:
+            return
+        await asyncio.sleep(0.02)
+
+
+async def test_an_attempt_that_timed_out_but_reached_the_provider_is_not_sent_again(
+    queued: Harness, http: httpx.AsyncClient
+) -> None:
+    (letter_id,) = await post(queued)
+    clock = Clock(datetime.now(UTC))
+    with PostmarkServer(delay=0.6) as fake:  # answers after the worker stopped waiting
+        w = postmark_worker(queued, clock, fake, http, timeout=0.2)
+        assert await w.run_once() == 1
+        assert (await status(queued, letter_id))["status"] == "queued"
+        await accepted_by_then(fake, 1)  # Postmark had it all along
+        fake.behaviour.delay = 0.0  # and now it answers at once: a resend would go through
+        clock.advance(seconds=5)
+        assert await w.run_once() == 1
+        assert len(fake.accepted) == 1 and len(fake.searches) == 1
+        async with queued.resources.database.begin() as session:
+            row = await session.get(LetterRow, letter_id)
+            assert row is not None
+            assert (row.status, row.provider) == ("sent", "postmark")
+            assert row.provider_message_id == fake.messages[0].message_id
+    assert await outbox_rows(queued) == []
+
+
+async def test_an_attempt_the_provider_refused_is_sent_again_after_asking(
+    queued: Harness, http: httpx.AsyncClient
+) -> None:
+    (letter_id,) = await post(queued)
+    clock = Clock(datetime.now(UTC))
+    with PostmarkServer() as fake:
+        w = postmark_worker(queued, clock, fake, http)
+        fake.behaviour.answer = "server_error"
+        assert await w.run_once() == 1
+        assert fake.searches == []  # a first attempt sends straight away
+        fake.behaviour.answer = "ok"
+        fake.search_answer = "server_error"  # nor can it ask: it waits, sending nothing
+        clock.advance(seconds=5)
+        assert await w.run_once() == 1
+        assert fake.accepted == []
+        fake.search_answer = "ok"
+        clock.advance(seconds=30)
+        assert await w.run_once() == 1
+        assert len(fake.searches) == 2 and len(fake.accepted) == 1
+    assert (await status(queued, letter_id))["status"] == "sent"

@@ -4,6 +4,7 @@ import json
 from typing import Any, ClassVar, Self
 
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from tests.fakes.http_server import Behaviour, LoopbackHttpServer, Received
 
@@ -15,10 +16,15 @@ class FakeProvider:
 
     def __init__(self, delay: float = 0.0) -> None:
         self.accepted: list[Received] = []
-        self.server = LoopbackHttpServer(self.route(), self._answer, Behaviour(delay=delay))
+        self.server = LoopbackHttpServer(self.route(), self._answer, Behaviour(delay=delay),
+                                         more=self.more_routes())
 
     def route(self) -> str:
         return self.path
+
+    def more_routes(self) -> list[Route]:
+        """Endpoints beside the sending one (none unless a provider has them)."""
+        return []
 
     @property
     def url(self) -> str:

@@ -61,13 +61,16 @@ class LoopbackHttpServer:
     _stopping: threading.Event = field(default_factory=threading.Event)
     port: int = 0
     methods: tuple[str, ...] = ("POST",)
+    # Other endpoints (a provider's search API), served as they are: not recorded, no behaviour.
+    more: list[Route] = field(default_factory=list)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        app = Starlette(routes=[Route(self.path, self._endpoint, methods=list(self.methods))])
+        main = Route(self.path, self._endpoint, methods=list(self.methods))
+        app = Starlette(routes=[main, *self.more])
         config = uvicorn.Config(
             app,
             host="127.0.0.1",

@@ -15,11 +15,15 @@ import binascii
 import secrets
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
+from typing import Literal
 from urllib.parse import parse_qs
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from app.delivery.providers.sigv4 import AwsCredentials, authorization, sha256_hex
 from tests.fakes.fake_provider import FakeProvider, json_object, missing
@@ -29,6 +33,7 @@ __all__ = [
     "Behaviour",
     "FakeProvider",
     "MailgunServer",
+    "PostmarkMessage",
     "PostmarkServer",
     "Received",
     "ResendServer",
@@ -37,18 +42,62 @@ __all__ = [
 ]
 
 
+@dataclass(frozen=True)
+class PostmarkMessage:
+    message_id: str
+    metadata: dict[str, str]
+    at: float  # time.monotonic() when accepted
+
+
 class PostmarkServer(FakeProvider):
-    """`POST /email`, header X-Postmark-Server-Token; 200 with MessageID, 422 ErrorCode."""
+    """`POST /email`, header X-Postmark-Server-Token; 200 with MessageID, 422 ErrorCode.
+    `GET /messages/outbound` searches what it accepted (count and offset required,
+    `metadata_<key>=<value>` filters), each message found only `search_lag` seconds after
+    it was accepted; `search_answer = "server_error"` makes the search answer 500."""
 
     path = "/email"
 
     def __init__(self, token: str = "pm-server-token", delay: float = 0.0) -> None:
         self.token = token
         self.last_message_id: str | None = None
+        self.messages: list[PostmarkMessage] = []
+        self.searches: list[dict[str, str]] = []  # the query of every search
+        self.search_lag = 0.0
+        self.search_answer: Literal["ok", "server_error"] = "ok"
         super().__init__(delay)
 
+    def more_routes(self) -> list[Route]:
+        return [Route("/messages/outbound", self._search, methods=["GET"])]
+
+    async def _search(self, request: Request) -> Response:
+        query = dict(request.query_params)
+        self.searches.append(query)
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        denied = self.check_auth_headers(headers)
+        if denied is not None:
+            return denied
+        if self.search_answer == "server_error":
+            return self.server_error()
+        try:
+            count, offset = int(query["count"]), int(query["offset"])
+        except (KeyError, ValueError):
+            return self.invalid("count and offset are required")
+        if not 0 < count <= 500 or offset < 0:
+            return self.invalid("count must be 1 to 500, offset at least 0")
+        filters = {k.removeprefix("metadata_"): v for k, v in query.items()
+                   if k.startswith("metadata_")}
+        visible = time.monotonic() - self.search_lag
+        found = [m for m in self.messages if m.at <= visible
+                 and all(m.metadata.get(k) == v for k, v in filters.items())]
+        page = [{"MessageID": m.message_id, "Metadata": m.metadata, "Status": "Sent"}
+                for m in found[offset:offset + count]]
+        return JSONResponse({"TotalCount": len(found), "Messages": page})
+
     def check_auth(self, request: Received) -> Response | None:
-        if request.headers.get("x-postmark-server-token") == self.token:
+        return self.check_auth_headers(request.headers)
+
+    def check_auth_headers(self, headers: dict[str, str]) -> Response | None:
+        if headers.get("x-postmark-server-token") == self.token:
             return None
         body = {"ErrorCode": 10, "Message": "The Server Token you provided was invalid."}
         return JSONResponse(body, status_code=401)
@@ -66,6 +115,8 @@ class PostmarkServer(FakeProvider):
 
     def success(self, request: Received) -> Response:
         self.last_message_id = str(uuid.uuid4())
+        metadata = request.json().get("Metadata") or {}
+        self.messages.append(PostmarkMessage(self.last_message_id, metadata, time.monotonic()))
         return JSONResponse(
             {
                 "To": request.json()["To"],

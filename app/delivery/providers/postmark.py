@@ -1,5 +1,8 @@
 """Postmark: `POST /email` with the server token; webhooks protected by HTTP Basic auth.
 
+A message is looked up by the Message-ID it carries in its metadata (`find`), so a retry
+after an unanswered attempt records it rather than sending it twice.
+
 Postmark signs nothing, so the webhook URL carries a username and password that only
 Postmark knows (https://user:pass@host/v1/webhooks/postmark), compared in constant time.
 """
@@ -11,9 +14,21 @@ from typing import Any
 
 import httpx
 
-from app.delivery.provider import DeliveryEvent, InvalidSignature, OutgoingEmail, WebhookRequest
+from app.delivery.provider import (
+    Accepted,
+    DeliveryEvent,
+    InvalidSignature,
+    OutgoingEmail,
+    WebhookRequest,
+)
 from app.delivery.providers.common import as_dict, display, load_json, parse_time, same_secret, text
-from app.delivery.providers.transport import HttpProvider, RequestOptions, required
+from app.delivery.providers.transport import (
+    HttpProvider,
+    RequestOptions,
+    get,
+    json_body,
+    required,
+)
 from app.delivery.redact import redact
 from app.settings import Settings
 
@@ -42,11 +57,25 @@ class PostmarkProvider(HttpProvider[PostmarkConfig]):
     id_key = "MessageID"
 
     def request(self, email: OutgoingEmail) -> tuple[str, RequestOptions]:
-        headers = {
-            "Accept": "application/json",
-            "X-Postmark-Server-Token": self.config.server_token,
+        return self.url("/email"), {"json": self.payload(email), "headers": self.headers()}
+
+    async def find(self, email: OutgoingEmail) -> Accepted | None:
+        """The message sent with this Message-ID in its metadata, by Postmark's outbound
+        message search (`metadata_<key>=<value>`; `count` and `offset` are required)."""
+        params: dict[str, str | int] = {
+            "count": 1, "offset": 0, "metadata_message_id": email.message_id,
         }
-        return self.url("/email"), {"json": self.payload(email), "headers": headers}
+        response = await get(self.http, self.name, self.url("/messages/outbound"),
+                             self.config.timeout, params, self.headers())
+        self.check(response)
+        for message in json_body(response).get("Messages") or []:
+            found = text(as_dict(message).get("MessageID"))
+            if found:
+                return Accepted(found)
+        return None
+
+    def headers(self) -> dict[str, str]:
+        return {"Accept": "application/json", "X-Postmark-Server-Token": self.config.server_token}
 
     def payload(self, email: OutgoingEmail) -> dict[str, Any]:
         headers = [{"Name": "Message-ID", "Value": email.message_id}]

@@ -11,7 +11,8 @@ and the id are, and any status quirk.
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from typing import Any, Generic, Protocol, TypedDict, TypeVar
 
@@ -99,10 +100,25 @@ async def post(
     http: httpx.AsyncClient, provider: str, url: str, timeout: float, **request: Any
 ) -> httpx.Response:
     """POST once; transport failures become TransientSendError."""
-    try:
+    with _transient_transport(provider):
         if isinstance(http, PooledClient):
             return await http.post_plain(url, timeout, **request)
         return await http.post(url, timeout=timeout, **request)
+
+
+async def get(
+    http: httpx.AsyncClient, provider: str, url: str, timeout: float,
+    params: dict[str, str | int], headers: dict[str, str],
+) -> httpx.Response:
+    """GET once (a provider's search API); transport failures become TransientSendError."""
+    with _transient_transport(provider):
+        return await http.get(url, params=params, headers=headers, timeout=timeout)
+
+
+@contextmanager
+def _transient_transport(provider: str) -> Iterator[None]:
+    try:
+        yield
     except httpx.TimeoutException as error:
         raise TransientSendError(f"{provider} timeout") from error
     except httpx.TransportError as error:
