@@ -87,6 +87,16 @@ async def drained(database: Database) -> None:
         await asyncio.sleep(0.05)
 
 
+async def finish(database: Database, env: dict[str, str], log: Path) -> None:
+    """A worker that sends what is left, then stops gracefully."""
+    final = start_worker(env, log)
+    try:
+        await drained(database)
+    finally:
+        final.send_signal(signal.SIGTERM)
+        assert final.wait(timeout=60) == 0
+
+
 async def test_killed_workers_lose_nothing_and_duplicate_only_what_was_in_the_window(
     queued: Harness, relay: tuple[RelayHandler, int], database_url: str, tmp_path: Path
 ) -> None:
@@ -115,12 +125,7 @@ async def test_killed_workers_lose_nothing_and_duplicate_only_what_was_in_the_wi
         assert len(unrecorded | recorded) <= CONCURRENCY  # never more claimed than allowed
         open_at_kill.update(unrecorded)
         recorded_at_kill |= recorded
-    final = start_worker(env, log)
-    try:
-        await drained(queued.resources.database)
-    finally:
-        final.send_signal(signal.SIGTERM)
-        assert final.wait(timeout=60) == 0
+    await finish(queued.resources.database, env, log)
 
     async with queued.resources.database.begin() as session:
         rows = (await session.execute(select(LetterRow.message_id, LetterRow.status))).all()
@@ -165,13 +170,7 @@ async def test_a_crash_sends_twice_at_most_the_unanswered_limit(
     in_doubt = message_ids(handler)
     assert len(in_doubt) == UNANSWERED, log.read_text()[-2000:]
 
-    final = start_worker(env, log)
-    try:
-        await handler.arrived(CONCURRENCY + UNANSWERED)
-        await drained(queued.resources.database)
-    finally:
-        final.send_signal(signal.SIGTERM)
-        assert final.wait(timeout=60) == 0
+    await finish(queued.resources.database, env, log)
     seen = message_ids(handler)
     assert len(seen) == CONCURRENCY
     assert {mid for mid, n in seen.items() if n > 1} == set(in_doubt)
@@ -202,12 +201,7 @@ async def test_a_provider_that_can_be_asked_gets_nothing_twice(
         assert len(fake.received) == CONCURRENCY, log.read_text()[-2000:]
         assert fake.searches == []
         fake.behaviour.delay = 0.0  # and now it answers at once: a resend would go through
-        final = start_worker(env, log)
-        try:
-            await drained(queued.resources.database)
-        finally:
-            final.send_signal(signal.SIGTERM)
-            assert final.wait(timeout=60) == 0
+        await finish(queued.resources.database, env, log)
         sent = Counter(m.metadata["message_id"] for m in fake.messages)
         asked = len(fake.searches)
     async with queued.resources.database.begin() as session:
