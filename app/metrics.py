@@ -14,7 +14,7 @@ Two small hooks for the sending side:
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -25,6 +25,7 @@ from app.delivery.provider import (
     OutgoingEmail,
     PermanentSendError,
     Provider,
+    SentLookup,
 )
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -106,7 +107,9 @@ class Metrics:
             self.provider_errors.labels(provider, error).inc()
 
     def observed(self, provider: Provider) -> Provider:
-        """`provider`, timed and counted."""
+        """`provider`, timed and counted; one that can be asked (SentLookup) still can."""
+        if isinstance(provider, SentLookup):
+            return ObservedLookupProvider(provider, self)
         return ObservedProvider(provider, self)
 
     def watch_letters(self, source: LetterSnapshotSource | None) -> None:
@@ -158,3 +161,19 @@ class ObservedProvider:
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+class ObservedLookupProvider(ObservedProvider):
+    """The same, for a provider that can be asked whether it has a message: the worker looks
+    for `find` on the provider it is given, so it must be here too."""
+
+    def __init__(self, inner: "LookupProvider", metrics: Metrics) -> None:
+        super().__init__(inner, metrics)
+        self.lookup = inner
+
+    async def find(self, email: OutgoingEmail) -> Accepted | None:
+        return await self.lookup.find(email)
+
+
+class LookupProvider(Provider, SentLookup, Protocol):
+    """A provider that is also a SentLookup."""

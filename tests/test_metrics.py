@@ -1,5 +1,6 @@
 """app.metrics: the instruments, the provider hook and the letters read at scrape time."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +11,7 @@ from app.delivery.provider import (
     Address,
     OutgoingEmail,
     PermanentSendError,
+    SentLookup,
     TransientSendError,
 )
 from app.metrics import LetterSnapshot, Metrics
@@ -73,6 +75,22 @@ async def test_the_provider_hook_times_sends_and_counts_errors_by_kind() -> None
     assert seen[("letters_provider_request_duration_seconds_count", who)] == 3
     assert seen[("letters_provider_errors_total", (("kind", "transient"), *who))] == 1
     assert seen[("letters_provider_errors_total", (("kind", "permanent"), *who))] == 1
+
+
+class SearchableProvider(ScriptedProvider):
+    """One that can also be asked whether it has a message (as Postmark can)."""
+
+    async def find(self, email: OutgoingEmail) -> Accepted | None:
+        return Accepted("pm-0") if email.message_id == EMAIL.message_id else None
+
+
+async def test_a_provider_that_can_be_asked_still_can_when_observed() -> None:
+    provider = Metrics().observed(SearchableProvider(None))
+    assert isinstance(provider, SentLookup)
+    assert await provider.find(EMAIL) == Accepted("pm-0")
+    assert await provider.find(replace(EMAIL, message_id="<2@localhost>")) is None
+    assert (await provider.send(EMAIL)).provider_message_id == "pm-1"
+    assert not isinstance(Metrics().observed(ScriptedProvider()), SentLookup)
 
 
 async def test_an_unexpected_provider_failure_counts_as_transient() -> None:

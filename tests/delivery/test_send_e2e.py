@@ -1,5 +1,6 @@
-"""The whole flow through the real SMTP adapter to an aiosmtpd relay on loopback, with the
-worker running inside the app as `serve` runs it."""
+"""The whole flow through the real SMTP adapter to an aiosmtpd relay on loopback (and a
+retry through the Postmark adapter to its local server), with the worker running inside the
+app as `serve` runs it."""
 
 import asyncio
 import re
@@ -9,10 +10,12 @@ from email.utils import parseaddr
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from app.main import create_app
 from app.services import Services
 from app.settings import Settings
+from tests.fakes.provider_servers import PostmarkServer
 from tests.fakes.smtp_relay import RelayHandler, running_relay
 from tests.pdf_text import pdf_text
 from tests.send_fixtures import BERN, PERSON, send_body
@@ -152,3 +155,36 @@ async def test_a_refused_letter_brings_a_notice_in_its_language_with_a_link_to_i
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert "Jürgen Groß" in pdf_text(pdf.content)  # the letter as it was written
+
+
+async def test_served_the_worker_asks_postmark_before_sending_again(
+    services: Services, send_settings: Settings
+) -> None:
+    """As `serve` runs it (the provider wrapped for its metrics): Postmark takes the letter
+    but answers after the worker stopped waiting; the retry finds it and sends nothing."""
+    with PostmarkServer(delay=1.0) as fake:
+        settings = send_settings.model_copy(update={
+            "email_provider": "postmark", "postmark_base_url": fake.url,
+            "postmark_server_token": SecretStr(fake.token), "provider_timeout": 0.3,
+            "require_confirmation": False, "worker_in_process": True,
+            "worker_poll_seconds": 0.05,
+        })
+        app = create_app(settings, services=services)
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                answer = await client.post("/v1/letters", json=send_body())
+                assert answer.status_code == 202
+                status_url = answer.json()["status_url"].replace(settings.public_url, "")
+                for _ in range(400):  # a deadline, not a timing assertion
+                    if fake.messages:
+                        break
+                    await asyncio.sleep(0.02)
+                fake.behaviour.delay = 0.0  # a resend now would go through at once
+                for _ in range(400):
+                    status = (await client.get(status_url)).json()["status"]
+                    if status == "sent":
+                        break
+                    await asyncio.sleep(0.02)
+        assert status == "sent"
+        assert len(fake.accepted) == 1 and len(fake.searches) == 1
