@@ -8,7 +8,8 @@ Two small hooks for the sending side:
 - `watch_letters(source)`: an async function returning a `LetterSnapshot`, awaited at scrape
   time (letters by status, outbox depth and the age of the oldest due entry);
 - `observed(provider)`: wraps any `Provider` so each `send` is timed and its failures counted
-  as transient or permanent, without the adapters knowing about metrics.
+  as transient or permanent (and each search of one that can be asked, by its outcome),
+  without the adapters knowing about metrics.
 """
 
 import time
@@ -30,6 +31,7 @@ from app.delivery.provider import (
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 ErrorKind = Literal["transient", "permanent"]
+LookupOutcome = Literal["found", "absent", "error"]
 log = structlog.get_logger(__name__)
 
 # Seconds; compose answers in milliseconds, PDFs and provider calls take longer.
@@ -93,6 +95,13 @@ class Metrics:
             "letters_provider_errors",
             "Failed provider send calls, by provider and kind (transient, permanent).",
             ["provider", "kind"],
+            registry=r,
+        )
+        self.provider_lookups = Counter(
+            "letters_provider_lookups",
+            "Provider searches before a second attempt, by provider and outcome (found: it"
+            " had the e-mail, which was recorded, not resent; absent; error).",
+            ["provider", "outcome"],
             registry=r,
         )
         self._letters_source: LetterSnapshotSource | None = None
@@ -165,14 +174,20 @@ class ObservedProvider:
 
 class ObservedLookupProvider(ObservedProvider):
     """The same, for a provider that can be asked whether it has a message: the worker looks
-    for `find` on the provider it is given, so it must be here too."""
+    for `find` on the provider it is given, so it must be here too; each search counted."""
 
     def __init__(self, inner: "LookupProvider", metrics: Metrics) -> None:
         super().__init__(inner, metrics)
         self.lookup = inner
 
     async def find(self, email: OutgoingEmail) -> Accepted | None:
-        return await self.lookup.find(email)
+        outcome: LookupOutcome = "error"
+        try:
+            found = await self.lookup.find(email)
+            outcome = "absent" if found is None else "found"
+            return found
+        finally:
+            self._metrics.provider_lookups.labels(self.name, outcome).inc()
 
 
 class LookupProvider(Provider, SentLookup, Protocol):

@@ -81,16 +81,25 @@ class SearchableProvider(ScriptedProvider):
     """One that can also be asked whether it has a message (as Postmark can)."""
 
     async def find(self, email: OutgoingEmail) -> Accepted | None:
+        if email.message_id == "<down@localhost>":
+            raise TransientSendError("scripted 503")
         return Accepted("pm-0") if email.message_id == EMAIL.message_id else None
 
 
 async def test_a_provider_that_can_be_asked_still_can_when_observed() -> None:
-    provider = Metrics().observed(SearchableProvider(None))
+    metrics = Metrics()
+    provider = metrics.observed(SearchableProvider(None))
     assert isinstance(provider, SentLookup)
     assert await provider.find(EMAIL) == Accepted("pm-0")
     assert await provider.find(replace(EMAIL, message_id="<2@localhost>")) is None
+    with pytest.raises(TransientSendError):
+        await provider.find(replace(EMAIL, message_id="<down@localhost>"))
     assert (await provider.send(EMAIL)).provider_message_id == "pm-1"
     assert not isinstance(Metrics().observed(ScriptedProvider()), SentLookup)
+    seen = await samples(metrics)
+    for outcome in ("found", "absent", "error"):
+        labels = (("outcome", outcome), ("provider", "scripted"))
+        assert seen[("letters_provider_lookups_total", labels)] == 1
 
 
 async def test_an_unexpected_provider_failure_counts_as_transient() -> None:
