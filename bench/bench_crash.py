@@ -1,6 +1,8 @@
-"""Exactly-once under kill -9: 500 letters, a real `python -m app worker` killed with SIGKILL
-at random moments and restarted until every letter is out, counted where they arrive: an
-aiosmtpd relay (SMTP) and a local server speaking Postmark's API, answering in 50 ms.
+"""Exactly-once under kill -9: letters counted where they arrive, the worker killed at random.
+
+500 letters, a real `python -m app worker` killed with SIGKILL at random moments and
+restarted until every letter is out, counted where they arrive: an aiosmtpd relay (SMTP)
+and a local server speaking Postmark's API, answering in 50 ms.
 
 `python -m bench.bench_crash [--letters 500] [--kills 5] [--concurrency 32] [--unanswered K]
 [--provider smtp|postmark] [--seed N] [--database URL]` prints, per provider and database,
