@@ -55,6 +55,10 @@ def as_dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
@@ -62,7 +66,10 @@ def text(value: Any) -> str | None:
 def parse_time(value: Any) -> datetime | None:
     """An ISO 8601 instant (any fraction length, `Z` or offset) or Unix seconds; else None."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):  # beyond the years a datetime holds
+            return None
     if not isinstance(value, str) or not value:
         return None
     try:

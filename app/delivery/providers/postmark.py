@@ -21,7 +21,15 @@ from app.delivery.provider import (
     OutgoingEmail,
     WebhookRequest,
 )
-from app.delivery.providers.common import as_dict, display, load_json, parse_time, same_secret, text
+from app.delivery.providers.common import (
+    as_dict,
+    as_list,
+    display,
+    load_json,
+    parse_time,
+    same_secret,
+    text,
+)
 from app.delivery.providers.transport import (
     HttpProvider,
     RequestOptions,
@@ -68,7 +76,7 @@ class PostmarkProvider(HttpProvider[PostmarkConfig]):
         response = await get(self.http, self.name, self.url("/messages/outbound"),
                              self.config.timeout, params, self.headers())
         self.check(response)
-        for message in json_body(response).get("Messages") or []:
+        for message in as_list(json_body(response).get("Messages")):
             found = text(as_dict(message).get("MessageID"))
             if found:
                 return Accepted(found)
@@ -160,7 +168,7 @@ def _event(record: dict[str, Any]) -> DeliveryEvent | None:
             at=parse_time(record.get("BouncedAt")),
             **common,
         )
-    if kind == "Bounce" and record.get("Type") not in NOT_BOUNCES:
+    if kind == "Bounce" and text(record.get("Type")) not in NOT_BOUNCES:
         return _bounce(record, common)
     return None
 

@@ -29,6 +29,7 @@ from app.delivery.provider import (
 )
 from app.delivery.providers.common import (
     as_dict,
+    as_list,
     display,
     load_json,
     parse_time,
@@ -177,7 +178,7 @@ def _events(notification: dict[str, Any]) -> Iterator[DeliveryEvent]:
     if kind == "Delivery":
         delivery = as_dict(notification.get("delivery"))
         at = parse_time(delivery.get("timestamp"))
-        for recipient in delivery.get("recipients") or []:
+        for recipient in as_list(delivery.get("recipients")):
             yield DeliveryEvent(
                 status="delivered", recipient=text(recipient), reason=None, at=at, **common
             )
@@ -186,7 +187,7 @@ def _events(notification: dict[str, Any]) -> Iterator[DeliveryEvent]:
     elif kind == "Complaint":
         complaint = as_dict(notification.get("complaint"))
         at = parse_time(complaint.get("timestamp"))
-        for recipient in complaint.get("complainedRecipients") or []:
+        for recipient in as_list(complaint.get("complainedRecipients")):
             address = text(as_dict(recipient).get("emailAddress"))
             yield DeliveryEvent(
                 status="complained", recipient=address, reason="complaint", at=at, **common
@@ -200,7 +201,7 @@ def _bounces(bounce: dict[str, Any], common: dict[str, Any]) -> Iterator[Deliver
     bounce_type = text(bounce.get("bounceType")) or "Undetermined"
     subtype = text(bounce.get("bounceSubType")) or ""
     at = parse_time(bounce.get("timestamp"))
-    for recipient in bounce.get("bouncedRecipients") or []:
+    for recipient in as_list(bounce.get("bouncedRecipients")):
         item = as_dict(recipient)
         diagnostic = text(item.get("diagnosticCode")) or ""
         yield DeliveryEvent(
