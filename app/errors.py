@@ -41,6 +41,15 @@ class Unprocessable(AppError):
     def for_field(cls, field: str, message: str) -> "Unprocessable":
         return cls(message, [FieldError(field, message)])
 
+    @classmethod
+    def for_fields(cls, errors: list[FieldError]) -> "Unprocessable":
+        return cls(fields_not_valid(len(errors)), errors)
+
+
+def fields_not_valid(count: int) -> str:
+    """The detail of every validation problem, whichever check found it."""
+    return f"{count} field is not valid" if count == 1 else f"{count} fields are not valid"
+
 
 class UnresolvableLocation(Unprocessable):
     type = "/problems/unresolvable-location"

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as SqlAlchemyTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import AppError, FieldError
+from app.errors import AppError, FieldError, fields_not_valid
 from app.json_body import is_json
 
 MEDIA_TYPE = "application/problem+json"
@@ -104,11 +104,10 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
             headers={"Accept": "application/json"},
         )
     errors = validation_errors(exc)
-    noun = "field is" if len(errors) == 1 else "fields are"
     return problem_response(
         422,
         "The request is not valid",
-        f"{len(errors)} {noun} not valid",
+        fields_not_valid(len(errors)),
         "/problems/validation",
         errors,
     )

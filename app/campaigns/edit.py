@@ -31,7 +31,7 @@ def apply_edit(
     new_subject = _cleaned(errors, "subject", subject, SUBJECT_MAX, one_line=True)
     new_body = _cleaned(errors, "body", body, BODY_MAX, one_line=False)
     if errors:
-        raise Unprocessable(f"{len(errors)} field(s) are not valid", errors)
+        raise Unprocessable.for_fields(errors)
     return replace(
         letter,
         subject=new_subject or letter.subject,

@@ -191,7 +191,7 @@ def _checked_inputs(
     if bilingual and language != RUSSIAN and RUSSIAN not in campaign.texts:
         errors.append(FieldError("bilingual", "this campaign has no Russian text"))
     if errors:
-        raise Unprocessable(f"{len(errors)} field(s) are not valid", errors)
+        raise Unprocessable.for_fields(errors)
     assert name is not None  # required: _line raised otherwise
     return _Inputs(name, city, country, cleaned_note, chosen_gender)
 

@@ -93,7 +93,6 @@ async def error_page(
 
 
 def _unprocessable(fields: Mapping[str, str]) -> Unprocessable:
-    return Unprocessable(
-        f"{len(fields)} field(s) are not valid",
-        [FieldError(field, message) for field, message in fields.items()],
+    return Unprocessable.for_fields(
+        [FieldError(field, message) for field, message in fields.items()]
     )
