@@ -216,7 +216,14 @@ class Worker:
         """Send; but before a second attempt, a provider that can be asked (SentLookup) is
         asked whether an earlier one reached it unanswered, and what it has is recorded."""
         if item.attempts > 1 and isinstance(self.provider, SentLookup):
-            found = await self.provider.find(email)
+            try:
+                found = await self.provider.find(email)
+            except PermanentSendError:
+                # The search refused (not the send): go on as a provider that cannot be
+                # asked would, rather than fail a letter the send may well take. A search
+                # that may work later (TransientSendError) waits, as a send would.
+                log.warning("email_lookup_refused", kind=item.kind, outbox_id=item.id)
+                found = None
             if found is not None:
                 log.info("email_found_sent", kind=item.kind, outbox_id=item.id,
                          attempt=item.attempts)

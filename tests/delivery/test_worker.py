@@ -549,3 +549,20 @@ async def test_an_attempt_the_provider_refused_is_sent_again_after_asking(
         assert await w.run_once() == 1
         assert len(fake.searches) == 2 and len(fake.accepted) == 1
     assert (await status(queued, letter_id))["status"] == "sent"
+
+
+async def test_a_search_the_provider_refuses_does_not_fail_the_letter(
+    queued: Harness, http: httpx.AsyncClient
+) -> None:
+    (letter_id,) = await post(queued)
+    clock = Clock(datetime.now(UTC))
+    with PostmarkServer() as fake:
+        w = postmark_worker(queued, clock, fake, http)
+        fake.behaviour.answer = "server_error"
+        assert await w.run_once() == 1
+        fake.behaviour.answer = "ok"
+        fake.search_answer = "rejected"  # a 422 to the search: the send is tried, as before
+        clock.advance(seconds=5)
+        assert await w.run_once() == 1
+        assert len(fake.searches) == 1 and len(fake.accepted) == 1
+    assert (await status(queued, letter_id))["status"] == "sent"

@@ -53,7 +53,8 @@ class PostmarkServer(FakeProvider):
     """`POST /email`, header X-Postmark-Server-Token; 200 with MessageID, 422 ErrorCode.
     `GET /messages/outbound` searches what it accepted (count and offset required,
     `metadata_<key>=<value>` filters), each message found only `search_lag` seconds after
-    it was accepted; `search_answer = "server_error"` makes the search answer 500."""
+    it was accepted; `search_answer` "server_error" makes the search answer 500, "rejected"
+    422."""
 
     path = "/email"
 
@@ -63,7 +64,7 @@ class PostmarkServer(FakeProvider):
         self.messages: list[PostmarkMessage] = []
         self.searches: list[dict[str, str]] = []  # the query of every search
         self.search_lag = 0.0
-        self.search_answer: Literal["ok", "server_error"] = "ok"
+        self.search_answer: Literal["ok", "server_error", "rejected"] = "ok"
         super().__init__(delay)
 
     def more_routes(self) -> list[Route]:
@@ -78,6 +79,8 @@ class PostmarkServer(FakeProvider):
             return denied
         if self.search_answer == "server_error":
             return self.server_error()
+        if self.search_answer == "rejected":
+            return self.invalid("The search is not available")
         try:
             count, offset = int(query["count"]), int(query["offset"])
         except (KeyError, ValueError):
