@@ -65,8 +65,6 @@ async def _kill_after(pid: int, seconds: float) -> None:
 class Sink:
     """Where the letters arrive: the worker's settings for it, and what it has."""
 
-    name: str
-
     def settings(self) -> dict[str, str]:
         raise NotImplementedError
 
@@ -86,8 +84,6 @@ class Sink:
 
 
 class Relay(Sink):
-    name = "smtp"
-
     def __init__(self, handler: RelayHandler, port: int, unanswered: int) -> None:
         self.handler, self.port, self.unanswered = handler, port, unanswered
 
@@ -109,8 +105,6 @@ class Relay(Sink):
 
 
 class Postmark(Sink):
-    name = "postmark"
-
     def __init__(self, fake: PostmarkServer) -> None:
         self.fake = fake
 
